@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the real tools the tests and the demo use: a CNCF distribution registry, and skopeo,
+# umoci, oci-image-tool and podman to check what MultiArch.Build writes. Safe to run again.
+set -euo pipefail
+
+packages=(docker-registry skopeo umoci oci-image-tool podman runc apache2-utils time qemu-user-static)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The packaged registry starts a system service on :5000; tests run their own instances instead.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
+  $SUDO systemctl stop docker-registry || true
+fi
+
+# podman in an unprivileged sandbox: runc, cgroupfs, and no ulimits it cannot set.
+if [ ! -f /etc/containers/containers.conf ] || ! grep -q 'cgroup_manager = "cgroupfs"' /etc/containers/containers.conf; then
+  $SUDO mkdir -p /etc/containers
+  printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n' | $SUDO tee /etc/containers/containers.conf >/dev/null
+fi
+
+for tool in docker-registry skopeo umoci oci-image-tool podman htpasswd; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is still missing after install" >&2; exit 1; }
+done
+echo "Prerequisites ready."

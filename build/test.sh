@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, fault-injection tests against the in-process fake registry, and
+# integration tests against a real docker-registry checked with skopeo, umoci, oci-image-tool
+# and podman. Installs those tools first. Ends with a line "N passed, N failed".
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+bash build/install-prereqs.sh || exit 1
+
+results="$(mktemp -d)"
+dotnet test MultiArch.Build.sln -c Release --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@"
+status=$?
+
+# Sum the counters of every test assembly's TRX report.
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  p="$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")"
+  f="$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")"
+  passed=$((passed + p)); failed=$((failed + f))
+done
+rm -rf "$results"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+exit "$status"

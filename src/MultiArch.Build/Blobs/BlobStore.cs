@@ -1,0 +1,94 @@
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Blobs;
+
+/// <summary>
+/// A content-addressed folder of blobs, laid out as <c>&lt;root&gt;/&lt;algorithm&gt;/&lt;hex&gt;</c>, which is
+/// exactly the <c>blobs/</c> folder of an OCI image layout. A blob appears under its name only once
+/// it is complete (written to a temp file in the same folder, then renamed), so a reader never sees
+/// half a blob.
+/// </summary>
+public sealed class BlobStore : IBlobSource
+{
+    public BlobStore(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string PathFor(Digest digest) => Path.Combine(Root, digest.Algorithm, digest.Hex);
+
+    public bool Contains(Digest digest) => File.Exists(PathFor(digest));
+
+    public Task<Stream> OpenReadAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(OpenRead(descriptor.Digest));
+
+    public Stream OpenRead(Digest digest) =>
+        new FileStream(PathFor(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    /// <summary>
+    /// Creates a temp file in the store for content whose digest is not known yet. Call
+    /// <see cref="Commit"/> once the digest is known, or delete the file to abandon it.
+    /// </summary>
+    public (string TempPath, FileStream Stream) CreateTemp()
+    {
+        string dir = Path.Combine(Root, Digest.Sha256);
+        Directory.CreateDirectory(dir);
+        string temp = Path.Combine(dir, ".tmp-" + Guid.NewGuid().ToString("N"));
+        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        return (temp, stream);
+    }
+
+    /// <summary>Moves a finished temp file to its content address. An existing blob wins (same bytes).</summary>
+    public string Commit(string tempPath, Digest digest)
+    {
+        string final = PathFor(digest);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        if (File.Exists(final))
+        {
+            File.Delete(tempPath);
+            return final;
+        }
+        File.Move(tempPath, final, overwrite: true);
+        return final;
+    }
+
+    /// <summary>Stores small content (a config or manifest) and returns its descriptor.</summary>
+    public Descriptor Put(string mediaType, ReadOnlySpan<byte> content)
+    {
+        var descriptor = Descriptor.For(mediaType, content);
+        if (!Contains(descriptor.Digest))
+        {
+            var (temp, stream) = CreateTemp();
+            using (stream) stream.Write(content);
+            Commit(temp, descriptor.Digest);
+        }
+        return descriptor;
+    }
+
+    /// <summary>Copies a blob from another source, verifying its digest on the way in.</summary>
+    public async Task PutAsync(Descriptor descriptor, IBlobSource source, CancellationToken cancellationToken)
+    {
+        if (Contains(descriptor.Digest)) return;
+        var (temp, stream) = CreateTemp();
+        try
+        {
+            await using (stream)
+            {
+                await using var input = await source.OpenReadAsync(descriptor, cancellationToken).ConfigureAwait(false);
+                await input.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+                stream.Position = 0;
+                var actual = await Digest.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
+                if (actual != descriptor.Digest)
+                    throw new Diagnostics.MabException(Diagnostics.ErrorCode.DigestMismatch, $"Blob {descriptor.Digest} arrived with digest {actual}. The source may be corrupt; try again, and if it persists, check where it came from.");
+            }
+            Commit(temp, descriptor.Digest);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+}
