@@ -1,0 +1,52 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Platforms;
+using MultiArch.Build.Publishing;
+
+namespace MultiArch.Build.Tasks;
+
+public sealed partial class ComputeContainerPlatforms : AsyncTask
+{
+    protected override Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var targets = PlatformSpec.ParseList(Platforms);
+        var overrides = ReadOverrides(targets);
+        var kind = BaseImageInference.KindOf(IsSelfContained, IsAspNet);
+
+        PlatformTargets = targets.Select(target =>
+        {
+            string platform = target.Platform.ToString();
+            string baseImage = overrides.TryGetValue(platform, out var chosen) ? chosen
+                : !string.IsNullOrWhiteSpace(BaseImage) ? BaseImage.Trim()
+                : BaseImageInference.Infer(kind, TargetFrameworkVersion, IsMusl(target.RuntimeIdentifier), ContainerFamily, BaseRegistry);
+            var item = new TaskItem(platform);
+            item.SetMetadata("RuntimeIdentifier", target.RuntimeIdentifier);
+            item.SetMetadata("BaseImage", baseImage);
+            return (ITaskItem)item;
+        }).ToArray();
+
+        foreach (var item in PlatformTargets)
+            Log.LogMessage(MessageImportance.Normal, $"Platform {item.ItemSpec}: RuntimeIdentifier {item.GetMetadata("RuntimeIdentifier")}, base {item.GetMetadata("BaseImage")}");
+        return Task.CompletedTask;
+    }
+
+    private Dictionary<string, string> ReadOverrides(IReadOnlyList<PlatformTarget> targets)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in PlatformOverrides)
+        {
+            var target = PlatformSpec.Parse(item.ItemSpec);
+            string platform = target.Platform.ToString();
+            if (!targets.Any(t => t.Platform.ToString() == platform))
+                throw new MabException(ErrorCode.PlatformOverrideNotListed,
+                    $"The ContainerPlatform item '{item.ItemSpec}' is for {platform}, which ContainerPlatforms ('{Platforms}') does not list. Add it to ContainerPlatforms or remove the item.");
+            string baseImage = item.GetMetadata("BaseImage");
+            if (!string.IsNullOrWhiteSpace(baseImage)) result[platform] = baseImage.Trim();
+        }
+        return result;
+    }
+
+    private static bool IsMusl(string runtimeIdentifier) =>
+        runtimeIdentifier.Contains("-musl-", StringComparison.OrdinalIgnoreCase);
+}

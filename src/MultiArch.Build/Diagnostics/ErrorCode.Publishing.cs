@@ -1,0 +1,28 @@
+namespace MultiArch.Build.Diagnostics;
+
+public static partial class ErrorCode
+{
+    /// <summary>ContainerPlatforms is set on a project that is not an application.</summary>
+    public const string NotAnApplication = "MAB3001";
+    /// <summary>The project targets several frameworks and none was chosen.</summary>
+    public const string NoTargetFrameworkChosen = "MAB3002";
+    /// <summary>ContainerRepository cannot be made into a valid repository name.</summary>
+    public const string InvalidRepository = "MAB3003";
+    /// <summary>A tag in ContainerImageTags is not a valid tag.</summary>
+    public const string InvalidTag = "MAB3004";
+    /// <summary>The target framework version gives no base image tag.</summary>
+    public const string UnknownTargetFramework = "MAB3005";
+    /// <summary>The package's tasks were loaded by MSBuild.exe (.NET Framework) instead of the .NET SDK.</summary>
+    public const string UnsupportedMSBuild = "MAB3006";
+    /// <summary>A ContainerPlatform item names a platform that ContainerPlatforms does not list.</summary>
+    public const string PlatformOverrideNotListed = "MAB3007";
+    /// <summary>An item (port, label, environment variable) has a value that cannot go in an image.</summary>
+    public const string InvalidContainerItem = "MAB3008";
+    /// <summary>A published file an inner build reported is missing.</summary>
+    public const string PublishedFileMissing = "MAB3009";
+    /// <summary>ContainerImageFormat is neither OCI nor Docker.</summary>
+    public const string InvalidImageFormat = "MAB3010";
+
+    /// <summary>Warning: ContainerRepository had characters a repository cannot have and was normalized.</summary>
+    public const string RepositoryNormalized = "MAB3101";
+}
