@@ -1,0 +1,19 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using MultiArch.Build.Diagnostics;
+
+namespace MultiArch.Build.Tasks;
+
+/// <summary>Forwards the core's log to the build log at a matching importance.</summary>
+internal sealed class MSBuildLog(TaskLoggingHelper log) : IBuildLog
+{
+    public void Write(BuildLogLevel level, string message)
+    {
+        switch (level)
+        {
+            case BuildLogLevel.Warning: log.LogWarning(message); break;
+            case BuildLogLevel.Info: log.LogMessage(MessageImportance.Normal, message); break;
+            default: log.LogMessage(MessageImportance.Low, message); break;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Build.Framework;
+
+namespace MultiArch.Build.Tasks;
+
+/// <summary>
+/// Builds every platform's image over its base, the index over them, and writes them to a registry,
+/// an OCI layout directory or an OCI archive. Children first, index next, tags last.
+/// </summary>
+public sealed partial class PublishContainerImages
+{
+    /// <summary>One item per platform (Include = OCI platform), metadata RuntimeIdentifier and BaseImage.</summary>
+    [Required]
+    public ITaskItem[] Platforms { get; set; } = [];
+
+    /// <summary>Published files (Include = full path), metadata ContainerPlatform, RelativePath, PublishDir, NuGetPackageId, AssetType.</summary>
+    public ITaskItem[] PublishedFiles { get; set; } = [];
+
+    public string? Registry { get; set; }
+    [Required]
+    public string Repository { get; set; } = "";
+    public string? ImageTags { get; set; }
+    public string? ImageFormat { get; set; }
+    public string? LayoutPath { get; set; }
+    public string? ArchiveOutputPath { get; set; }
+    public string? MetadataFile { get; set; }
+    public string? InsecureRegistries { get; set; }
+    public bool PushByDigest { get; set; }
+    [Required]
+    public string BlobCacheDirectory { get; set; } = "";
+
+    public string WorkingDirectory { get; set; } = "/app/";
+    public string? User { get; set; }
+    public bool IsSelfContained { get; set; }
+    public string AssemblyName { get; set; } = "";
+    public string TargetFileName { get; set; } = "";
+
+    public ITaskItem[] Ports { get; set; } = [];
+    public ITaskItem[] EnvironmentVariables { get; set; } = [];
+    public ITaskItem[] Labels { get; set; } = [];
+    public ITaskItem[] Annotations { get; set; } = [];
+    public ITaskItem[] Entrypoint { get; set; } = [];
+    public ITaskItem[] EntrypointArgs { get; set; } = [];
+    public ITaskItem[] AppCommand { get; set; } = [];
+    public ITaskItem[] AppCommandArgs { get; set; } = [];
+    public ITaskItem[] DefaultArgs { get; set; } = [];
+
+    /// <summary>One item per platform image: Include = platform, metadata ManifestDigest, RuntimeIdentifier, Size.</summary>
+    [Output]
+    public ITaskItem[] Images { get; private set; } = [];
+
+    [Output]
+    public string? IndexDigest { get; private set; }
+}

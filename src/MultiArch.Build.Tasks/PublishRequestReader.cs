@@ -1,0 +1,97 @@
+using System.Globalization;
+using Microsoft.Build.Framework;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Oci;
+using MultiArch.Build.Platforms;
+using MultiArch.Build.Publishing;
+
+namespace MultiArch.Build.Tasks;
+
+/// <summary>Translates the task's items and properties into the core's request, item by item (nothing is joined and re-split).</summary>
+internal static class PublishRequestReader
+{
+    public sealed record Warning(string Code, string Message);
+
+    public static (ContainerPublishRequest Request, IReadOnlyList<Warning> Warnings) Read(PublishContainerImages task)
+    {
+        var warnings = new List<Warning>();
+        var (repository, changed) = RepositoryNames.Normalize(task.Repository);
+        if (changed)
+            warnings.Add(new(ErrorCode.RepositoryNormalized, $"ContainerRepository '{task.Repository}' is not a valid repository name; using '{repository}'. Set ContainerRepository to a lowercase name to silence this."));
+
+        var request = new ContainerPublishRequest
+        {
+            Platforms = task.Platforms.Select(p => ReadPlatform(p, task.PublishedFiles)).ToList(),
+            Destination = new ImageDestinationSpec
+            {
+                Registry = Blank(task.Registry),
+                Repository = repository,
+                Tags = ImageTags.ParseList(task.ImageTags),
+                LayoutPath = Blank(task.LayoutPath),
+                ArchivePath = Blank(task.ArchiveOutputPath),
+                PushByDigest = task.PushByDigest,
+            },
+            BlobCacheDirectory = task.BlobCacheDirectory,
+            WorkingDirectory = task.WorkingDirectory,
+            User = Blank(task.User),
+            Format = ReadFormat(task.ImageFormat),
+            Execution = new ExecutionArgs
+            {
+                Entrypoint = Values(task.Entrypoint),
+                EntrypointArgs = Values(task.EntrypointArgs),
+                AppCommand = Values(task.AppCommand),
+                AppCommandArgs = Values(task.AppCommandArgs),
+                DefaultArgs = Values(task.DefaultArgs),
+                IsSelfContained = task.IsSelfContained,
+                AssemblyName = task.AssemblyName,
+                TargetFileName = task.TargetFileName,
+            },
+            Edits = new ImageConfigEdits
+            {
+                Env = task.EnvironmentVariables.Select(e => (e.ItemSpec, e.GetMetadata("Value"))).ToList(),
+                Labels = Pairs(task.Labels),
+                Annotations = Pairs(task.Annotations),
+                Ports = task.Ports.Select(p => p.ItemSpec.Contains('/') ? p.ItemSpec : $"{p.ItemSpec}/{TypeOf(p)}").ToList(),
+                Created = ReproducibleTime.Created(),
+            },
+        };
+        return (request, warnings);
+    }
+
+    private static PublishedPlatform ReadPlatform(ITaskItem item, ITaskItem[] files)
+    {
+        var target = new PlatformTarget(PlatformParser.Parse(item.ItemSpec), item.GetMetadata("RuntimeIdentifier"));
+        var mine = files.Where(f => f.GetMetadata("ContainerPlatform") == item.ItemSpec).ToList();
+        if (mine.Count == 0)
+            throw new MabException(ErrorCode.PublishedFileMissing, $"The publish for {item.ItemSpec} reported no files. Check that the app publishes for RuntimeIdentifier {target.RuntimeIdentifier}.");
+        string publishDir = mine[0].GetMetadata("PublishDir");
+        var published = mine.Select(f => new PublishedFile(f.ItemSpec, f.GetMetadata("RelativePath"), Blank(f.GetMetadata("NuGetPackageId")), Blank(f.GetMetadata("AssetType")))).ToList();
+        return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published);
+    }
+
+    private static ImageFormat? ReadFormat(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" => null,
+        "OCI" => ImageFormat.Oci,
+        "DOCKER" => ImageFormat.Docker,
+        _ => throw new MabException(ErrorCode.InvalidImageFormat, $"ContainerImageFormat is '{value}'. Use OCI or Docker, or leave it empty to follow the base image."),
+    };
+
+    private static string TypeOf(ITaskItem port)
+    {
+        string type = port.GetMetadata("Type");
+        return string.IsNullOrWhiteSpace(type) ? "tcp" : type.Trim().ToLower(CultureInfo.InvariantCulture);
+    }
+
+    private static IReadOnlyList<string> Values(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToList();
+
+    private static Dictionary<string, string> Pairs(ITaskItem[] items)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items) result[item.ItemSpec] = item.GetMetadata("Value");
+        return result;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

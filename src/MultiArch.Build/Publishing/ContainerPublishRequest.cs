@@ -1,0 +1,23 @@
+using MultiArch.Build.Images;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Publishing;
+
+/// <summary>Everything a multi-platform publish needs, as plain data (the MSBuild task fills it from items and properties).</summary>
+public sealed record ContainerPublishRequest
+{
+    public required IReadOnlyList<PublishedPlatform> Platforms { get; init; }
+    public required ImageDestinationSpec Destination { get; init; }
+    public required string BlobCacheDirectory { get; init; }
+    public string WorkingDirectory { get; init; } = "/app/";
+    public string? User { get; init; }
+    public ExecutionArgs Execution { get; init; } = new();
+
+    /// <summary>Env, ports, labels, annotations and stop signal shared by every platform; entrypoint, user and workdir are set per platform.</summary>
+    public ImageConfigEdits Edits { get; init; } = new();
+
+    /// <summary>Forces OCI or Docker media types; null follows the base image.</summary>
+    public ImageFormat? Format { get; init; }
+
+    public IReadOnlyDictionary<string, string> IndexAnnotations { get; init; } = new Dictionary<string, string>();
+}

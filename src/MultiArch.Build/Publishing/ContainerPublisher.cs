@@ -1,0 +1,64 @@
+using MultiArch.Build.Blobs;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Publishing;
+
+/// <summary>
+/// The data path after the per-platform publishes: resolve each base index once, build every platform's
+/// image locally, then hand the index (or, for push-by-digest, the images) to the destination, which
+/// writes children first and tags last. Nothing reaches the destination until every platform built.
+/// </summary>
+public sealed class ContainerPublisher(IBaseImageResolver bases, IImageDestination destination, PlatformImageFactory images, IBuildLog log)
+{
+    public async Task<ContainerPublishResult> PublishAsync(ContainerPublishRequest request, CancellationToken cancellationToken)
+    {
+        var baseImages = await ResolveBasesAsync(request, cancellationToken).ConfigureAwait(false);
+
+        var built = new ImageArtifact[request.Platforms.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, built.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellationToken },
+            async (i, ct) => built[i] = await images.BuildAsync(request, request.Platforms[i], baseImages[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var results = built.Select((image, i) => ResultFor(request.Platforms[i], image)).ToList();
+        if (request.Destination.PushByDigest)
+        {
+            long uploaded = 0, skipped = 0;
+            var references = new List<string>();
+            foreach (var image in built)
+            {
+                var written = await destination.WriteImageAsync(image, [], cancellationToken).ConfigureAwait(false);
+                uploaded += written.BytesWritten; skipped += written.BytesSkipped;
+                references.AddRange(written.References);
+            }
+            return new ContainerPublishResult(null, results, references, uploaded, skipped);
+        }
+
+        var index = IndexBuilder.Build(built, request.IndexAnnotations);
+        log.Write(BuildLogLevel.Info, $"Writing index {index.Descriptor.Digest} with {built.Length} platform(s) to {request.Destination.Describe()}");
+        var result = await destination.WriteIndexAsync(index, request.Destination.Tags, cancellationToken).ConfigureAwait(false);
+        return new ContainerPublishResult(index.Descriptor, results, result.References, result.BytesWritten, result.BytesSkipped);
+    }
+
+    private async Task<BaseImage[]> ResolveBasesAsync(ContainerPublishRequest request, CancellationToken cancellationToken)
+    {
+        var resolved = new BaseImage[request.Platforms.Count];
+        foreach (var group in request.Platforms.Select((p, i) => (p, i)).GroupBy(x => x.p.BaseImage, StringComparer.Ordinal))
+        {
+            var members = group.ToList();
+            log.Write(BuildLogLevel.Info, $"Resolving base image {group.Key} for {string.Join(", ", members.Select(m => m.p.Target.Platform))}");
+            var found = await bases.ResolveAsync(group.Key, members.Select(m => m.p.Target.Platform).ToList(), cancellationToken).ConfigureAwait(false);
+            for (int k = 0; k < members.Count; k++) resolved[members[k].i] = found[k];
+        }
+        return resolved;
+    }
+
+    private static PlatformImageResult ResultFor(PublishedPlatform platform, ImageArtifact image) => new(
+        image.Descriptor.Platform?.ToString() ?? platform.Target.Platform.ToString(),
+        platform.Target.RuntimeIdentifier,
+        image.Descriptor,
+        platform.BaseImage,
+        image.Manifest.Layers.Count,
+        image.Manifest.Layers.Sum(l => l.Size) + image.Manifest.Config.Size);
+}
