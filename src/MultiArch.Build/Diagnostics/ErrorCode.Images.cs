@@ -1,0 +1,25 @@
+namespace MultiArch.Build.Diagnostics;
+
+public static partial class ErrorCode
+{
+    /// <summary>A container port is not <c>number[/tcp|udp|sctp]</c> with a number from 1 to 65535.</summary>
+    public const string InvalidPort = "MAB1301";
+    /// <summary>An environment variable name is empty or contains '='.</summary>
+    public const string InvalidEnvironmentVariable = "MAB1302";
+    /// <summary>The base manifest lists a different number of layers than its config has diff_ids.</summary>
+    public const string BaseLayerCountMismatch = "MAB1303";
+    /// <summary>A layer's media type has no equivalent in the image format being written.</summary>
+    public const string LayerMediaTypeNotConvertible = "MAB1304";
+    /// <summary>A new layer is missing its diff_id or its blob descriptor.</summary>
+    public const string InvalidNewLayer = "MAB1305";
+    /// <summary>The base is not an image manifest (for example an index was given where a manifest is needed).</summary>
+    public const string BaseNotAManifest = "MAB1306";
+    /// <summary>An index would mix OCI and Docker images.</summary>
+    public const string MixedIndexFormats = "MAB1307";
+    /// <summary>Two images of an index have the same platform.</summary>
+    public const string DuplicateIndexPlatform = "MAB1308";
+    /// <summary>An index child carries no platform, or an index has no children.</summary>
+    public const string InvalidIndexChild = "MAB1309";
+    /// <summary>A label or annotation key is empty.</summary>
+    public const string InvalidLabel = "MAB1310";
+}

@@ -1,0 +1,21 @@
+namespace MultiArch.Build.Diagnostics;
+
+public static partial class ErrorCode
+{
+    /// <summary>No directory or archive exists at the layout path given.</summary>
+    public const string LayoutNotFound = "MAB1401";
+    /// <summary>The path is not an OCI image layout (no or unsupported <c>oci-layout</c> file, or no <c>index.json</c>).</summary>
+    public const string NotAnOciLayout = "MAB1402";
+    /// <summary>No entry of the layout's <c>index.json</c> has the requested ref name.</summary>
+    public const string LayoutRefNotFound = "MAB1403";
+    /// <summary>A blob the layout references is not in its <c>blobs/</c> folder.</summary>
+    public const string LayoutBlobMissing = "MAB1404";
+    /// <summary>A blob in the layout does not match its digest or size.</summary>
+    public const string LayoutBlobCorrupt = "MAB1405";
+    /// <summary>A ref name (tag) is not valid for <c>org.opencontainers.image.ref.name</c>.</summary>
+    public const string InvalidRefName = "MAB1406";
+    /// <summary>A layout archive cannot be read or written (not a tar, unsafe entry, blob too large for ustar).</summary>
+    public const string InvalidLayoutArchive = "MAB1407";
+    /// <summary>A document in the layout is larger than a manifest or config may be.</summary>
+    public const string LayoutDocumentTooLarge = "MAB1408";
+}

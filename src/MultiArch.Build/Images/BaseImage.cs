@@ -1,0 +1,27 @@
+using MultiArch.Build.Blobs;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Images;
+
+/// <summary>
+/// The image a build starts from, for one platform: its manifest and that manifest's media type (an OCI
+/// manifest may leave <c>mediaType</c> out, so it travels beside the model), its config, where its layer
+/// blobs can be read, and the platform entry the base index listed it under (null for a single-image base).
+/// </summary>
+public sealed record BaseImage(ImageManifest Manifest, string ManifestMediaType, ImageConfig Config, IBlobSource LayerSource, Platform? Platform = null)
+{
+    /// <summary>An empty base (like <c>FROM scratch</c>) for the given platform.</summary>
+    public static BaseImage Scratch(Platform platform, ImageFormat format = ImageFormat.Oci) => new(
+        new ImageManifest { MediaType = MediaTypes.ManifestFor(format) },
+        MediaTypes.ManifestFor(format),
+        new ImageConfig
+        {
+            OS = platform.OS,
+            Architecture = platform.Architecture,
+            Variant = platform.Variant,
+            OSVersion = platform.OSVersion,
+            OSFeatures = platform.OSFeatures is null ? null : [.. platform.OSFeatures],
+        },
+        new MemoryBlobSource(),
+        platform.Clone());
+}

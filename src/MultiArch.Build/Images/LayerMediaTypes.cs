@@ -1,0 +1,37 @@
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Images;
+
+/// <summary>
+/// Maps layer media types between the OCI and Docker families. A manifest must not mix families, so
+/// writing a Docker base as OCI (or the other way round) renames every layer to its equivalent.
+/// </summary>
+internal static class LayerMediaTypes
+{
+    private const string DockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
+    private const string OciLayerNondistributableTar = "application/vnd.oci.image.layer.nondistributable.v1.tar";
+
+    private static readonly (string Oci, string Docker)[] Pairs =
+    [
+        (MediaTypes.OciLayerGzip, MediaTypes.DockerLayerGzip),
+        (MediaTypes.OciLayerTar, DockerLayerTar),
+        (MediaTypes.OciLayerNondistributableGzip, MediaTypes.DockerForeignLayerGzip),
+    ];
+
+    public static string ConvertTo(string mediaType, ImageFormat format)
+    {
+        if (MediaTypes.FamilyOf(mediaType) == format && IsKnown(mediaType)) return mediaType;
+        foreach (var (oci, docker) in Pairs)
+        {
+            if (mediaType == oci || mediaType == docker) return format == ImageFormat.Docker ? docker : oci;
+        }
+        throw new MabException(ErrorCode.LayerMediaTypeNotConvertible,
+            $"A layer of media type '{mediaType}' cannot be written in a {format} image: that format has no equivalent. " +
+            $"Choose the other image format (ContainerImageFormat), or use a base image whose layers are gzip-compressed.");
+    }
+
+    private static bool IsKnown(string mediaType) =>
+        mediaType is MediaTypes.OciLayerZstd or OciLayerNondistributableTar
+        || Pairs.Any(p => p.Oci == mediaType || p.Docker == mediaType);
+}

@@ -1,0 +1,52 @@
+using MultiArch.Build.Images;
+
+namespace MultiArch.Build.Layout;
+
+/// <summary>
+/// Writes images into an OCI layout archive (a tar of a layout). The layout is assembled in a temp
+/// folder beside the archive (starting from the existing archive's content, so its other refs stay),
+/// tarred to a temp file, and renamed over the archive: the archive is the old one or the new one,
+/// never a half-written one.
+/// </summary>
+public sealed class OciArchiveDestination : IImageDestination
+{
+    public OciArchiveDestination(string archivePath)
+    {
+        ArchivePath = Path.GetFullPath(archivePath);
+    }
+
+    public string ArchivePath { get; }
+
+    public Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken) =>
+        WriteAsync((layout, ct) => layout.WriteIndexAsync(index, tags, ct), cancellationToken);
+
+    public Task<DestinationResult> WriteImageAsync(ImageArtifact image, IReadOnlyList<string> tags, CancellationToken cancellationToken) =>
+        WriteAsync((layout, ct) => layout.WriteImageAsync(image, tags, ct), cancellationToken);
+
+    private async Task<DestinationResult> WriteAsync(Func<OciLayoutDestination, CancellationToken, Task<DestinationResult>> write, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(ArchivePath)!);
+        string staging = AtomicFile.TempPathFor(ArchivePath);
+        string tempArchive = AtomicFile.TempPathFor(ArchivePath);
+        try
+        {
+            if (File.Exists(ArchivePath))
+                await LayoutArchive.ExtractAsync(ArchivePath, staging, cancellationToken).ConfigureAwait(false);
+            var result = await write(new OciLayoutDestination(staging), cancellationToken).ConfigureAwait(false);
+            await using (var output = new FileStream(tempArchive, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await LayoutArchive.WriteAsync(staging, output, cancellationToken).ConfigureAwait(false);
+                output.Flush(flushToDisk: true);
+            }
+            File.Move(tempArchive, ArchivePath, overwrite: true);
+            string stagingPrefix = "oci:" + Path.GetFullPath(staging);
+            var references = result.References.Select(r => "oci-archive:" + ArchivePath + r[stagingPrefix.Length..]).ToList();
+            return result with { References = references };
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            File.Delete(tempArchive);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using MultiArch.Build.Blobs;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Layout;
+
+/// <summary>
+/// Writes images into an OCI image layout directory. Order makes it crash-safe: layer and config blobs
+/// first, then manifests, then the index blob, and <c>index.json</c> last through a rename. Whatever
+/// point a failure stops at, <c>index.json</c> only names blobs that are complete. Writing into an
+/// existing layout keeps its other entries and replaces the entry of the same ref name.
+/// </summary>
+public sealed class OciLayoutDestination : IImageDestination
+{
+    public OciLayoutDestination(string directory)
+    {
+        Root = Path.GetFullPath(directory);
+    }
+
+    public string Root { get; }
+
+    public async Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        ValidateTags(tags);
+        var store = PrepareLayout();
+        var counter = new ByteCounter();
+        foreach (var image in index.Images)
+            await WriteImageContentAsync(store, image, counter, cancellationToken).ConfigureAwait(false);
+        PutDocument(store, index.Descriptor, index.IndexBytes, counter);
+        return Publish(index.Descriptor, tags, counter);
+    }
+
+    public async Task<DestinationResult> WriteImageAsync(ImageArtifact image, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        ValidateTags(tags);
+        var store = PrepareLayout();
+        var counter = new ByteCounter();
+        await WriteImageContentAsync(store, image, counter, cancellationToken).ConfigureAwait(false);
+        return Publish(image.Descriptor, tags, counter);
+    }
+
+    private static async Task WriteImageContentAsync(BlobStore store, ImageArtifact image, ByteCounter counter, CancellationToken cancellationToken)
+    {
+        foreach (var blob in image.Blobs)
+        {
+            if (store.Contains(blob.Descriptor.Digest))
+            {
+                counter.Skipped += blob.Descriptor.Size;
+                continue;
+            }
+            await store.PutAsync(blob.Descriptor, blob.Source, cancellationToken).ConfigureAwait(false);
+            counter.Written += blob.Descriptor.Size;
+        }
+        PutDocument(store, image.Descriptor, image.ManifestBytes, counter);
+    }
+
+    private static void PutDocument(BlobStore store, Descriptor descriptor, byte[] content, ByteCounter counter)
+    {
+        if (store.Contains(descriptor.Digest))
+        {
+            counter.Skipped += content.Length;
+            return;
+        }
+        store.Put(descriptor.MediaType, content);
+        counter.Written += content.Length;
+    }
+
+    private DestinationResult Publish(Descriptor target, IReadOnlyList<string> tags, ByteCounter counter)
+    {
+        var index = LayoutIndexFile.ReadOrEmpty(Root);
+        LayoutIndexFile.SetEntries(index, target, tags);
+        LayoutIndexFile.Write(Root, index);
+        IReadOnlyList<string> references = tags.Count == 0
+            ? [$"oci:{Root}@{target.Digest}"]
+            : tags.Select(tag => $"oci:{Root}:{tag}").ToList();
+        return new DestinationResult(references, counter.Written, counter.Skipped);
+    }
+
+    private static void ValidateTags(IReadOnlyList<string> tags)
+    {
+        foreach (var tag in tags) OciLayoutFormat.ValidateRefName(tag);
+    }
+
+    /// <summary>Creates the layout, or checks that an existing folder is one this writer may add to.</summary>
+    private BlobStore PrepareLayout()
+    {
+        Directory.CreateDirectory(Root);
+        string layoutFile = Path.Combine(Root, OciLayoutFormat.LayoutFileName);
+        if (File.Exists(layoutFile))
+        {
+            CheckLayoutVersion(layoutFile);
+        }
+        else
+        {
+            if (Directory.EnumerateFileSystemEntries(Root).Any())
+            {
+                throw new MabException(ErrorCode.NotAnOciLayout,
+                    $"'{Root}' is not empty and is not an OCI image layout (it has no {OciLayoutFormat.LayoutFileName} file). Choose an empty or new folder, or an existing layout.");
+            }
+            AtomicFile.Write(layoutFile, OciLayoutFormat.LayoutFileContent);
+        }
+        return new BlobStore(Path.Combine(Root, OciLayoutFormat.BlobsFolderName));
+    }
+
+    internal static void CheckLayoutVersion(string layoutFile)
+    {
+        string? version = null;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(layoutFile));
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("imageLayoutVersion", out var value)
+                && value.ValueKind == JsonValueKind.String)
+                version = value.GetString();
+        }
+        catch (JsonException)
+        {
+            version = null;
+        }
+        if (version != OciLayoutFormat.Version)
+        {
+            throw new MabException(ErrorCode.NotAnOciLayout,
+                $"'{layoutFile}' does not declare imageLayoutVersion {OciLayoutFormat.Version}. Only OCI image layout {OciLayoutFormat.Version} is supported; use a layout written by a current OCI tool.");
+        }
+    }
+
+    private sealed class ByteCounter
+    {
+        public long Written;
+        public long Skipped;
+    }
+}

@@ -1,0 +1,64 @@
+using MultiArch.Build.Blobs;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Tests.Images;
+
+public class IndexBuilderTests
+{
+    private static ImageArtifact Image(ImageFormat format, Platform platform, string text = "app")
+    {
+        var source = new MemoryBlobSource();
+        return ImageBuilder.Build(BaseImage.Scratch(platform, format), [TestBases.Layer(source, text)], new ImageConfigEdits());
+    }
+
+    private static Platform Linux(string architecture, string? variant = null) => new() { OS = "linux", Architecture = architecture, Variant = variant };
+
+    [Fact]
+    public void MixedFamiliesAreRefused()
+    {
+        var ex = Assert.Throws<MabException>(() => IndexBuilder.Build(
+            [Image(ImageFormat.Oci, Linux("amd64")), Image(ImageFormat.Docker, Linux("arm64", "v8"))]));
+        Assert.Equal(ErrorCode.MixedIndexFormats, ex.Code);
+    }
+
+    [Fact]
+    public void DuplicatePlatformsAreRefused()
+    {
+        var ex = Assert.Throws<MabException>(() => IndexBuilder.Build(
+            [Image(ImageFormat.Oci, Linux("arm64", "v8"), "one"), Image(ImageFormat.Oci, Linux("arm64", "v8"), "two")]));
+        Assert.Equal(ErrorCode.DuplicateIndexPlatform, ex.Code);
+    }
+
+    [Fact]
+    public void AnEmptyIndexIsRefused()
+    {
+        var ex = Assert.Throws<MabException>(() => IndexBuilder.Build([]));
+        Assert.Equal(ErrorCode.InvalidIndexChild, ex.Code);
+    }
+
+    [Fact]
+    public void PlatformsAreCarriedUntouchedInTheGivenOrder()
+    {
+        var arm64 = OciJson.DeserializePlatform("""{"architecture":"arm64","os":"linux","variant":"v8"}"""u8);
+        var children = new[] { Image(ImageFormat.Oci, arm64), Image(ImageFormat.Oci, Linux("amd64")), Image(ImageFormat.Oci, Linux("arm", "v7")) };
+        var index = IndexBuilder.Build(children, new Dictionary<string, string> { ["org.opencontainers.image.version"] = "1.2.3" });
+
+        Assert.Equal(MediaTypes.OciIndex, index.Index.MediaType);
+        Assert.Equal(children.Select(c => c.Descriptor.Digest), index.Index.Manifests.Select(m => m.Digest));
+        var reread = OciJson.DeserializeIndex(index.IndexBytes);
+        Assert.Equal("""{"architecture":"arm64","os":"linux","variant":"v8"}""", System.Text.Encoding.UTF8.GetString(OciJson.Serialize(reread.Manifests[0].Platform!)));
+        Assert.Equal("1.2.3", reread.Annotations!["org.opencontainers.image.version"]);
+        Assert.Equal(index.Descriptor.Digest, Digest.Compute(index.IndexBytes));
+        Assert.Same(children[1], index.Images[1]);
+    }
+
+    [Fact]
+    public void DockerChildrenGiveAManifestList()
+    {
+        var index = IndexBuilder.Build([Image(ImageFormat.Docker, Linux("amd64")), Image(ImageFormat.Docker, Linux("arm64", "v8"))]);
+        Assert.Equal(MediaTypes.DockerManifestList, index.Index.MediaType);
+        Assert.All(index.Index.Manifests, m => Assert.Equal(MediaTypes.DockerManifest, m.MediaType));
+    }
+}
