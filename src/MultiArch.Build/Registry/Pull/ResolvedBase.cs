@@ -37,6 +37,4 @@ public sealed class ResolvedBase
 
     /// <summary>Reads the base layers from the base repository (and lets a push to the same registry mount them).</summary>
     public RegistryBlobSource Layers { get; }
-
-    IBlobSource LayerSource => Layers;
 }
