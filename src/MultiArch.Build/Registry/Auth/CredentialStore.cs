@@ -1,0 +1,81 @@
+using MultiArch.Build.Diagnostics;
+
+namespace MultiArch.Build.Registry.Auth;
+
+/// <summary>
+/// Finds credentials for a registry, first source that has them wins:
+/// <list type="number">
+/// <item>environment: <c>DOTNET_CONTAINER_PUSH_REGISTRY_UNAME</c>/<c>_PWORD</c> (pushes) or
+/// <c>DOTNET_CONTAINER_PULL_REGISTRY_UNAME</c>/<c>_PWORD</c> (base images), then
+/// <c>DOTNET_CONTAINER_REGISTRY_UNAME</c>/<c>_PWORD</c> for both;</item>
+/// <item><c>$REGISTRY_AUTH_FILE</c>;</item>
+/// <item><c>$XDG_RUNTIME_DIR/containers/auth.json</c>;</item>
+/// <item><c>$DOCKER_CONFIG/config.json</c>, else <c>~/.docker/config.json</c>.</item>
+/// </list>
+/// Each file is read the way Docker reads it: <c>credHelpers</c>, then <c>auths</c>, then <c>credsStore</c>.
+/// </summary>
+public sealed class CredentialStore
+{
+    public const string UserNameVariable = "DOTNET_CONTAINER_REGISTRY_UNAME";
+    public const string PasswordVariable = "DOTNET_CONTAINER_REGISTRY_PWORD";
+    public const string PushUserNameVariable = "DOTNET_CONTAINER_PUSH_REGISTRY_UNAME";
+    public const string PushPasswordVariable = "DOTNET_CONTAINER_PUSH_REGISTRY_PWORD";
+    public const string PullUserNameVariable = "DOTNET_CONTAINER_PULL_REGISTRY_UNAME";
+    public const string PullPasswordVariable = "DOTNET_CONTAINER_PULL_REGISTRY_PWORD";
+
+    private readonly RegistryEnvironment _environment;
+    private readonly IBuildLog _log;
+
+    public CredentialStore(RegistryEnvironment environment, IBuildLog log)
+    {
+        _environment = environment;
+        _log = log;
+    }
+
+    /// <summary>The credentials for <paramref name="registry"/>, or null for anonymous access.</summary>
+    public async Task<RegistryCredential?> FindAsync(string registry, CredentialPurpose purpose, CancellationToken cancellationToken)
+    {
+        var fromEnvironment = FromEnvironment(purpose);
+        if (fromEnvironment is not null) return Found(registry, fromEnvironment);
+        foreach (string file in AuthFiles())
+        {
+            if (!File.Exists(file)) continue;
+            var config = DockerConfigFile.Load(file);
+            var credential = await config.FindAsync(registry, _environment, cancellationToken).ConfigureAwait(false);
+            if (credential is not null) return Found(registry, credential);
+        }
+        _log.Write(BuildLogLevel.Debug, $"No credentials found for {registry}; using anonymous access.");
+        return null;
+    }
+
+    private RegistryCredential? Found(string registry, RegistryCredential credential)
+    {
+        _log.Write(BuildLogLevel.Debug, $"Using {credential} for {registry}.");
+        return credential;
+    }
+
+    private RegistryCredential? FromEnvironment(CredentialPurpose purpose)
+    {
+        var (user, password) = purpose == CredentialPurpose.Push
+            ? (PushUserNameVariable, PushPasswordVariable)
+            : (PullUserNameVariable, PullPasswordVariable);
+        return Pair(user, password) ?? Pair(UserNameVariable, PasswordVariable);
+    }
+
+    private RegistryCredential? Pair(string userVariable, string passwordVariable)
+    {
+        string? user = _environment.Get(userVariable);
+        string? password = _environment.Get(passwordVariable);
+        return user is not null && password is not null
+            ? new RegistryCredential(user, password, null, $"environment variables {userVariable}/{passwordVariable}")
+            : null;
+    }
+
+    private IEnumerable<string> AuthFiles()
+    {
+        if (_environment.Get("REGISTRY_AUTH_FILE") is { } authFile) yield return authFile;
+        if (_environment.Get("XDG_RUNTIME_DIR") is { } runtime) yield return Path.Combine(runtime, "containers", "auth.json");
+        string dockerConfig = _environment.Get("DOCKER_CONFIG") ?? Path.Combine(_environment.HomeDirectory, ".docker");
+        yield return Path.Combine(dockerConfig, "config.json");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Registry.Pull;
+
+/// <summary>
+/// Finds the base image for each platform of a build. The top-level index or manifest of a base
+/// reference is fetched once per resolver (one build), whatever the number of platforms; each
+/// platform then fetches only its own manifest and config. Everything fetched is checked against
+/// its digest.
+/// </summary>
+public sealed class BaseImageResolver
+{
+    private readonly RegistryClient _client;
+    private readonly IPlatformSelector _selector;
+    private readonly ConcurrentDictionary<string, Lazy<Task<ManifestResponse>>> _tops = new(StringComparer.Ordinal);
+
+    /// <param name="client">A client made with <see cref="Auth.CredentialPurpose.Pull"/>, so pull credentials apply.</param>
+    /// <param name="selector">How a platform is picked from an index; <see cref="ExactPlatformSelector"/> when null.</param>
+    public BaseImageResolver(RegistryClient client, IPlatformSelector? selector = null)
+    {
+        _client = client;
+        _selector = selector ?? ExactPlatformSelector.Instance;
+    }
+
+    public async Task<ResolvedBase> ResolveAsync(ImageReference reference, Platform wanted, CancellationToken cancellationToken)
+    {
+        var top = await GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
+        var pinned = reference.WithDigest(top.Digest);
+        var layers = new RegistryBlobSource(_client, reference with { Tag = null, Digest = null });
+        if (top.IsIndex)
+        {
+            var index = OciJson.DeserializeIndex(top.Bytes);
+            var chosen = _selector.Select(wanted, index.Manifests)
+                ?? throw new MabException(ErrorCode.BasePlatformNotFound, $"Base image {reference} has no image for platform {wanted}; it offers {_selector.Describe(index.Manifests)}. Choose a base image that supports {wanted}, or drop that RuntimeIdentifier.");
+            var child = await _client.TryGetManifestAsync(reference.WithDigest(chosen.Digest), cancellationToken).ConfigureAwait(false)
+                ?? throw new MabException(ErrorCode.BaseImageNotFound, $"Base image index {pinned} lists {chosen.Digest} for {chosen.Platform}, but the registry does not have it. The base image is incomplete; choose another tag or digest.");
+            if (child.IsIndex)
+                throw new MabException(ErrorCode.UnsupportedMediaType, $"Base image {pinned} lists another index ({chosen.Digest}) for {chosen.Platform}; nested indexes are not supported as base images. Point at the inner index directly.");
+            return await ReadImageAsync(pinned, top, chosen, child, layers, cancellationToken).ConfigureAwait(false);
+        }
+        var own = new Descriptor { MediaType = top.MediaType, Digest = top.Digest, Size = top.Bytes.Length };
+        var resolved = await ReadImageAsync(pinned, null, own, top, layers, cancellationToken).ConfigureAwait(false);
+        var actual = resolved.Config.ToPlatform();
+        if (!_selector.Serves(wanted, actual))
+            throw new MabException(ErrorCode.BasePlatformMismatch, $"Base image {reference} is a single-platform image for {actual}, not {wanted}. Use a multi-platform base image, or one built for {wanted}.");
+        own.Platform = actual;
+        return resolved;
+    }
+
+    /// <summary>The index or manifest a reference names, fetched once per resolver.</summary>
+    public Task<ManifestResponse> GetTopAsync(ImageReference reference, CancellationToken cancellationToken)
+    {
+        var lazy = _tops.GetOrAdd(reference.ToString(), _ => new Lazy<Task<ManifestResponse>>(() => FetchTopAsync(reference, cancellationToken)));
+        return lazy.Value;
+    }
+
+    private async Task<ManifestResponse> FetchTopAsync(ImageReference reference, CancellationToken cancellationToken) =>
+        await _client.TryGetManifestAsync(reference, cancellationToken).ConfigureAwait(false)
+            ?? throw new MabException(ErrorCode.BaseImageNotFound, $"Base image {reference} was not found in registry {reference.Registry}. Check the repository name and tag, and that the credentials in use may read it.");
+
+    private async Task<ResolvedBase> ReadImageAsync(ImageReference pinned, ManifestResponse? index, Descriptor descriptor, ManifestResponse image, RegistryBlobSource layers, CancellationToken cancellationToken)
+    {
+        var manifest = OciJson.DeserializeManifest(image.Bytes);
+        var configBytes = await _client.GetSmallBlobAsync(layers.Repository, manifest.Config, cancellationToken).ConfigureAwait(false);
+        var config = OciJson.DeserializeConfig(configBytes);
+        return new ResolvedBase(pinned, index, descriptor, image.Bytes, manifest, configBytes, config, layers);
+    }
+}

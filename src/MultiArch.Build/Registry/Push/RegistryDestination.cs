@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Registry.Push;
+
+/// <summary>
+/// Pushes images to a registry repository in the order that never exposes half an image: every
+/// blob first (in parallel), then each platform manifest by digest, then the index by digest,
+/// and the tags last. No extra per-platform tags are made.
+/// </summary>
+public sealed class RegistryDestination : IImageDestination
+{
+    private readonly RegistryClient _client;
+    private readonly BlobUploader _uploader;
+    private readonly IProgress<BlobProgress>? _progress;
+
+    /// <param name="client">The client to push with; it may be shared with base-image pulls so tokens and connections are reused.</param>
+    /// <param name="repository">Where to push; its tag and digest are ignored (tags are given per write).</param>
+    /// <param name="progress">Receives an event per chunk of bytes sent and one when each blob is done.</param>
+    public RegistryDestination(RegistryClient client, ImageReference repository, IProgress<BlobProgress>? progress = null)
+    {
+        _client = client;
+        _uploader = new BlobUploader(client);
+        _progress = progress;
+        Repository = repository with { Tag = null, Digest = null };
+    }
+
+    public ImageReference Repository { get; }
+
+    public async Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        CheckTags(tags);
+        var counts = await PushBlobsAsync(index.Images.SelectMany(i => i.Blobs), cancellationToken).ConfigureAwait(false);
+        await Parallel.ForEachAsync(index.Images, Parallelism(cancellationToken), async (image, ct) =>
+            await PutManifestAsync(image.Descriptor, image.ManifestBytes, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        var references = await PutWithTagsAsync(index.Descriptor, index.IndexBytes, tags, cancellationToken).ConfigureAwait(false);
+        return new DestinationResult(references, counts.Written, counts.Skipped);
+    }
+
+    public async Task<DestinationResult> WriteImageAsync(ImageArtifact image, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        CheckTags(tags);
+        var counts = await PushBlobsAsync(image.Blobs, cancellationToken).ConfigureAwait(false);
+        var references = await PutWithTagsAsync(image.Descriptor, image.ManifestBytes, tags, cancellationToken).ConfigureAwait(false);
+        return new DestinationResult(references, counts.Written, counts.Skipped);
+    }
+
+    /// <summary>Bad tags fail before anything is sent.</summary>
+    private void CheckTags(IReadOnlyList<string> tags)
+    {
+        foreach (string tag in tags) Repository.WithTag(tag);
+    }
+
+    private async Task<(long Written, long Skipped)> PushBlobsAsync(IEnumerable<BlobContent> blobs, CancellationToken cancellationToken)
+    {
+        var unique = blobs.GroupBy(b => b.Descriptor.Digest).Select(g => g.First())
+            .OrderByDescending(b => b.Descriptor.Size).ToList(); // largest first, so the long uploads overlap the short ones
+        long written = 0, skipped = 0;
+        var states = new ConcurrentDictionary<Digest, BlobProgressState>();
+        await Parallel.ForEachAsync(unique, Parallelism(cancellationToken), async (blob, ct) =>
+        {
+            var state = await _uploader.PushAsync(Repository, blob, MountSourceOf(blob), Report, ct).ConfigureAwait(false);
+            states[blob.Descriptor.Digest] = state;
+            if (state == BlobProgressState.Uploaded) Interlocked.Add(ref written, blob.Descriptor.Size);
+            else Interlocked.Add(ref skipped, blob.Descriptor.Size);
+        }).ConfigureAwait(false);
+        _client.Options.Log.Write(BuildLogLevel.Info,
+            $"Pushed {unique.Count} blobs to {Repository}: {states.Values.Count(s => s == BlobProgressState.Uploaded)} uploaded ({written} bytes), {states.Values.Count(s => s == BlobProgressState.Mounted)} mounted, {states.Values.Count(s => s == BlobProgressState.Skipped)} already there.");
+        return (written, skipped);
+    }
+
+    /// <summary>A blob read from another repository of the same registry can be mounted instead of uploaded.</summary>
+    private ImageReference? MountSourceOf(BlobContent blob) =>
+        blob.Source is RegistryBlobSource { Repository: var from }
+        && string.Equals(from.Registry, Repository.Registry, StringComparison.OrdinalIgnoreCase)
+        && from.Repository != Repository.Repository
+            ? from
+            : null;
+
+    private async Task<IReadOnlyList<string>> PutWithTagsAsync(Descriptor descriptor, byte[] bytes, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        await PutManifestAsync(descriptor, bytes, cancellationToken).ConfigureAwait(false);
+        var references = new List<string> { Repository.WithDigest(descriptor.Digest).ToString() };
+        foreach (string tag in tags)
+        {
+            var tagged = Repository.WithTag(tag);
+            await _client.PutManifestAsync(Repository, tag, descriptor.MediaType, bytes, cancellationToken).ConfigureAwait(false);
+            references.Add(tagged.ToString());
+        }
+        return references;
+    }
+
+    private Task PutManifestAsync(Descriptor descriptor, byte[] bytes, CancellationToken cancellationToken) =>
+        _client.PutManifestAsync(Repository, descriptor.Digest.ToString(), descriptor.MediaType, bytes, cancellationToken);
+
+    private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Math.Max(1, _client.Options.MaxParallelUploads), CancellationToken = cancellationToken };
+
+    private void Report(BlobProgress progress) => _progress?.Report(progress);
+}

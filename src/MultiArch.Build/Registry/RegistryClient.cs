@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Oci;
+using MultiArch.Build.Registry.Auth;
+using MultiArch.Build.Registry.Transport;
+
+namespace MultiArch.Build.Registry;
+
+/// <summary>
+/// The distribution-spec API of registries: blobs and manifests, for any repository of any
+/// registry. One client serves a whole build; tokens and connections are shared across calls.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    private const int MaxManifestBytes = 4 * 1024 * 1024;
+
+    public RegistryClient(RegistryOptions? options = null, CredentialPurpose purpose = CredentialPurpose.Push)
+    {
+        Options = options ?? new RegistryOptions();
+        Http = new RegistryHttp(Options, purpose);
+    }
+
+    public RegistryOptions Options { get; }
+
+    internal RegistryHttp Http { get; }
+
+    /// <summary>The product token sent as User-Agent: <c>MultiArch.Build/&lt;version&gt;</c>.</summary>
+    public static string UserAgent => "MultiArch.Build/" + RegistryHttp.Version;
+
+    public async Task<bool> BlobExistsAsync(ImageReference repository, Digest digest, CancellationToken cancellationToken)
+    {
+        var request = new RegistryRequest(repository.Registry, HttpMethod.Head, BlobUri(repository, digest), ScopeFor(repository), $"HEAD blob {digest} in {repository.Repository}")
+        {
+            Allowed = [HttpStatusCode.NotFound],
+        };
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode != HttpStatusCode.NotFound;
+    }
+
+    /// <summary>Opens a blob's content as a stream straight from the registry (redirects to storage are followed).</summary>
+    public async Task<Stream> OpenBlobAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        var request = new RegistryRequest(repository.Registry, HttpMethod.Get, BlobUri(repository, descriptor.Digest), ScopeFor(repository), $"GET blob {descriptor.Digest} from {repository.Repository}");
+        var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a small blob (a config) whole and checks it hashes to its digest.</summary>
+    public async Task<byte[]> GetSmallBlobAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        await using var stream = await OpenBlobAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var bytes = buffer.ToArray();
+        if (!descriptor.Digest.Matches(bytes))
+            throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {repository.Registry} served blob {descriptor.Digest} of {repository.Repository} with other content (digest {Digest.Compute(bytes)}). The registry or a proxy is corrupting content; try again or use another mirror.");
+        return bytes;
+    }
+
+    /// <summary>Fetches the manifest or index <paramref name="reference"/> names, or null when the registry does not have it.</summary>
+    public async Task<ManifestResponse?> TryGetManifestAsync(ImageReference reference, CancellationToken cancellationToken)
+    {
+        var request = new RegistryRequest(reference.Registry, HttpMethod.Get, ManifestUri(reference, reference.ManifestReference), ScopeFor(reference), $"GET manifest {reference}")
+        {
+            Accept = MediaTypes.AcceptManifests,
+            Allowed = [HttpStatusCode.NotFound],
+        };
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        var bytes = await ReadLimitedAsync(response, reference, cancellationToken).ConfigureAwait(false);
+        var digest = Digest.Compute(bytes);
+        var expected = reference.Digest ?? DigestHeader(response);
+        if (expected is { } announced && !announced.Matches(bytes))
+            throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {reference.Registry} served manifest {reference} with content whose digest is {digest}, not {announced}. The registry or a proxy is corrupting content; try again or use another mirror.");
+        string mediaType = MediaTypeOf(response, bytes);
+        if (!MediaTypes.IsIndex(mediaType) && !MediaTypes.IsManifest(mediaType))
+            throw new MabException(ErrorCode.UnsupportedMediaType, $"Registry {reference.Registry} served {reference} as '{mediaType}', which is not an OCI or Docker v2 manifest or index. Push the image again with a current tool, or choose another image.");
+        return new ManifestResponse(mediaType, bytes, reference.Digest ?? digest);
+    }
+
+    /// <summary>Puts a manifest or index under a digest or tag. Content-Type is the document's media type.</summary>
+    public async Task PutManifestAsync(ImageReference repository, string reference, string mediaType, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var digest = Digest.Compute(bytes);
+        var request = new RegistryRequest(repository.Registry, HttpMethod.Put, ManifestUri(repository, reference), AuthScope.Push(repository.Repository), $"PUT manifest {repository.Repository}:{reference}")
+        {
+            Content = _ => Task.FromResult(Body(bytes, mediaType)),
+        };
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Created)
+            throw new MabException(ErrorCode.RegistryProtocolError, $"Registry {repository.Registry} answered {(int)response.StatusCode} instead of 201 Created to {request.Operation}. Check that it implements the distribution spec.");
+        if (DigestHeader(response) is { } stored && stored != digest)
+            throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {repository.Registry} stored manifest {repository.Repository}:{reference} as {stored}, but its content is {digest}. The registry rewrote the manifest; push to a registry that stores manifests unchanged.");
+    }
+
+    /// <summary>The repository's tags (one page, as many as the registry returns).</summary>
+    public async Task<IReadOnlyList<string>> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken)
+    {
+        var request = new RegistryRequest(repository.Registry, HttpMethod.Get, Endpoint(repository).Api($"v2/{repository.Repository}/tags/list"), ScopeFor(repository), $"GET tags of {repository.Repository}")
+        {
+            Allowed = [HttpStatusCode.NotFound],
+        };
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return [];
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+        return document.RootElement.TryGetProperty("tags", out var tags) && tags.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? [.. tags.EnumerateArray().Select(t => t.GetString()!)]
+            : [];
+    }
+
+    internal RegistryEndpoint Endpoint(ImageReference repository) => Http.Endpoint(repository.Registry);
+
+    internal Uri BlobUri(ImageReference repository, Digest digest) => Endpoint(repository).Api($"v2/{repository.Repository}/blobs/{digest}");
+
+    internal Uri ManifestUri(ImageReference repository, string reference) => Endpoint(repository).Api($"v2/{repository.Repository}/manifests/{reference}");
+
+    internal AuthScope ScopeFor(ImageReference repository) =>
+        Http.Purpose == CredentialPurpose.Push ? AuthScope.Push(repository.Repository) : AuthScope.Pull(repository.Repository);
+
+    internal static Digest? DigestHeader(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var digest) ? digest : null;
+
+    private static HttpContent Body(byte[] bytes, string mediaType)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return content;
+    }
+
+    private static string MediaTypeOf(HttpResponseMessage response, byte[] bytes)
+    {
+        string? declared = OciJson.PeekMediaType(bytes);
+        if (declared is not null) return declared;
+        string? header = response.Content.Headers.ContentType?.MediaType;
+        if (header is not null && header != "application/json" && header != "text/plain") return header;
+        return OciJson.LooksLikeIndex(bytes) ? MediaTypes.OciIndex : MediaTypes.OciManifest;
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, ImageReference reference, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > MaxManifestBytes)
+            throw new MabException(ErrorCode.RegistryProtocolError, $"Registry {reference.Registry} announced a {response.Content.Headers.ContentLength}-byte manifest for {reference}; manifests are at most {MaxManifestBytes} bytes. Check the reference.");
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => Http.Dispose();
+}
+
+/// <summary>A manifest or index as a registry served it: media type, exact bytes, digest (verified).</summary>
+public sealed record ManifestResponse(string MediaType, byte[] Bytes, Digest Digest)
+{
+    public bool IsIndex => MediaTypes.IsIndex(MediaType);
+}

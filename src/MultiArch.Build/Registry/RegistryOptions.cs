@@ -1,0 +1,49 @@
+using MultiArch.Build.Diagnostics;
+
+namespace MultiArch.Build.Registry;
+
+/// <summary>How the registry client talks to registries. Every default suits a real push.</summary>
+public sealed class RegistryOptions
+{
+    /// <summary>Registries (host or host:port) reached over plain HTTP. Loopback registries always are.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+
+    /// <summary>How many blobs upload at once.</summary>
+    public int MaxParallelUploads { get; init; } = 4;
+
+    /// <summary>Blobs larger than this upload in chunks (PATCH with Content-Range), so a broken connection resumes instead of restarting.</summary>
+    public long ChunkedUploadThreshold { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>The size of one chunk of a chunked upload (raised to the registry's OCI-Chunk-Min-Length).</summary>
+    public long ChunkSize { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>How long one HTTP attempt may take, body included.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long opening a connection may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tries per request, the first included, for connection errors, 408, 429, 500, 502, 503 and 504.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>The first retry's delay; each later one doubles, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits between retries; tests replace it to run fast and to see the delays asked for.</summary>
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+
+    /// <summary>Where environment variables, auth files and credential helpers are read from.</summary>
+    public RegistryEnvironment Environment { get; init; } = RegistryEnvironment.Process;
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public IBuildLog Log { get; init; } = NullBuildLog.Instance;
+
+    /// <summary>The HTTP handler to send through; null makes a <see cref="SocketsHttpHandler"/>. Tests pass a fake registry.</summary>
+    public HttpMessageHandler? Handler { get; init; }
+
+    /// <summary>The comma- or semicolon-separated environment variable that adds insecure registries.</summary>
+    public const string InsecureRegistriesVariable = "DOTNET_CONTAINER_INSECURE_REGISTRIES";
+}

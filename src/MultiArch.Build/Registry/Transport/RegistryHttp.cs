@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Registry.Auth;
+
+namespace MultiArch.Build.Registry.Transport;
+
+/// <summary>
+/// Sends registry requests: picks the endpoint, adds credentials, answers auth challenges, and
+/// retries what is worth retrying. Never logs headers, so no secret reaches a log.
+/// </summary>
+internal sealed class RegistryHttp : IDisposable
+{
+    private const int MaxAuthRounds = 2;
+    private readonly HttpClient _client;
+    private readonly ConcurrentDictionary<string, RegistryAuthenticator> _authenticators = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RegistryEndpoint> _endpoints = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CredentialStore _credentials;
+    private readonly TokenCache _tokens;
+
+    public RegistryHttp(RegistryOptions options, CredentialPurpose purpose)
+    {
+        Options = options;
+        Purpose = purpose;
+        Retry = new RetryPolicy(options);
+        _credentials = new CredentialStore(options.Environment, options.Log);
+        _tokens = new TokenCache(options.Time);
+        var handler = options.Handler ?? new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        _client = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("MultiArch.Build", Version));
+    }
+
+    public static string Version { get; } =
+        typeof(RegistryHttp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public RegistryOptions Options { get; }
+    public CredentialPurpose Purpose { get; }
+    public RetryPolicy Retry { get; }
+    public IBuildLog Log => Options.Log;
+
+    public RegistryEndpoint Endpoint(string registry) => _endpoints.GetOrAdd(registry, r => RegistryEndpoint.For(r, Options));
+
+    private RegistryAuthenticator Authenticator(string registry) =>
+        _authenticators.GetOrAdd(registry, r => new RegistryAuthenticator(r, Purpose, this, _credentials, _tokens));
+
+    /// <summary>
+    /// Sends the request and returns a response whose status is 2xx, 3xx or one of <see cref="RegistryRequest.Allowed"/>.
+    /// Anything else ends in a coded error, or for a non-replayable request that hit a transient failure, a <see cref="RegistryTransientException"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
+    {
+        var authenticator = request.Anonymous ? null : Authenticator(request.Registry);
+        int authRounds = 0;
+        for (int attempt = 1; ; attempt++)
+        {
+            AuthenticationHeaderValue? sent = authenticator is null ? null : await authenticator.HeaderForAsync(request.Scope, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendOnceAsync(request, sent, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
+            {
+                if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} failed: {RegistryErrors.Describe(ex)}", null, ex);
+                if (attempt >= Retry.MaxAttempts) throw RegistryErrors.Unreachable(request, ex, attempt);
+                Log.Write(BuildLogLevel.Info, $"{request.Operation} on {request.Registry} failed ({RegistryErrors.Describe(ex)}); retrying.");
+                await Retry.WaitAsync(attempt + 1, null, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var status = response.StatusCode;
+            if ((int)status < 400 || request.Allowed.Contains(status)) return response;
+
+            using (response)
+            {
+                if (status == HttpStatusCode.Unauthorized && authenticator is not null && ++authRounds <= MaxAuthRounds)
+                {
+                    await authenticator.RespondToChallengeAsync(response, request, sent, cancellationToken).ConfigureAwait(false);
+                    attempt--;
+                    if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} needed new credentials", status);
+                    continue;
+                }
+                string codes = await RegistryErrors.ReadCodesAsync(response, cancellationToken).ConfigureAwait(false);
+                if (status == HttpStatusCode.Unauthorized) throw RegistryAuthenticator.Rejected(request, codes);
+                if (status == HttpStatusCode.Forbidden) throw RegistryErrors.Denied(request, codes);
+                if (!RetryPolicy.IsRetryable(status)) throw RegistryErrors.Failed(request, status, codes, attempt);
+                if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} answered {(int)status}", status);
+                if (attempt >= Retry.MaxAttempts) throw RegistryErrors.Failed(request, status, codes, attempt);
+                Log.Write(BuildLogLevel.Info, $"{request.Operation} on {request.Registry} answered {(int)status}; retrying.");
+                await Retry.WaitAsync(attempt + 1, response.Headers.RetryAfter, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(RegistryRequest request, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.RequestTimeout);
+        using var message = new HttpRequestMessage(request.Method, request.Uri);
+        message.Headers.Authorization = authorization;
+        foreach (string accept in request.Accept) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        foreach (var (name, value) in request.Headers) message.Headers.TryAddWithoutValidation(name, value);
+        if (request.Content is not null) message.Content = await request.Content(cancellationToken).ConfigureAwait(false);
+        var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        if (request.Method != HttpMethod.Get || (int)response.StatusCode >= 300)
+        {
+            // Small bodies (errors, JSON) are read now, inside this attempt's timeout; GET bodies stream to the caller.
+            await response.Content.LoadIntoBufferAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        return response;
+    }
+
+    private static bool IsConnectionFailure(Exception ex, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException or TimeoutException;
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using MultiArch.Build.Registry.Auth;
+
+namespace MultiArch.Build.Registry.Transport;
+
+/// <summary>
+/// One call to a registry API, described so it can be sent again: a retry or a new token builds
+/// a fresh <see cref="HttpRequestMessage"/> (and a fresh body) from it.
+/// </summary>
+internal sealed class RegistryRequest
+{
+    public RegistryRequest(string registry, HttpMethod method, Uri uri, AuthScope scope, string operation)
+    {
+        Registry = registry;
+        Method = method;
+        Uri = uri;
+        Scope = scope;
+        Operation = operation;
+    }
+
+    public string Registry { get; }
+    public HttpMethod Method { get; }
+    public Uri Uri { get; }
+    public AuthScope Scope { get; }
+
+    /// <summary>What the request does, for errors and logs ("HEAD blob sha256:... in app").</summary>
+    public string Operation { get; }
+
+    /// <summary>Makes the body for one attempt; null for no body.</summary>
+    public Func<CancellationToken, Task<HttpContent>>? Content { get; init; }
+
+    public IReadOnlyList<string> Accept { get; init; } = [];
+
+    /// <summary>
+    /// False for uploads: a failed PATCH or PUT may have left part of its body on the server, so
+    /// the uploader, not the transport, decides how to go on (it asks the server where it stands).
+    /// </summary>
+    public bool Replayable { get; init; } = true;
+
+    /// <summary>Statuses handed back to the caller instead of failing (404 for "not there").</summary>
+    public IReadOnlyList<HttpStatusCode> Allowed { get; init; } = [];
+
+    /// <summary>Sends no credentials (token service requests carry their own).</summary>
+    public bool Anonymous { get; init; }
+
+    public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+}
+
+/// <summary>A failure worth trying again (connection error or 408/429/5xx) on a request the transport may not replay itself.</summary>
+internal sealed class RegistryTransientException : Exception
+{
+    public RegistryTransientException(RegistryRequest request, string message, HttpStatusCode? status, Exception? inner = null)
+        : base(message, inner)
+    {
+        Request = request;
+        Status = status;
+    }
+
+    public RegistryRequest Request { get; }
+
+    public HttpStatusCode? Status { get; }
+
+    /// <summary>The coded error to end with once the caller has no tries left.</summary>
+    public Diagnostics.MabException GiveUp(int attempts) =>
+        Status is { } status
+            ? RegistryErrors.Failed(Request, status, "", attempts)
+            : RegistryErrors.Unreachable(Request, InnerException ?? this, attempts);
+}
