@@ -47,4 +47,27 @@ public static class ExternalTool
         Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} -> {result}");
         return result;
     }
+
+    /// <summary>
+    /// Validates an OCI image layout with oci-image-tool. This oci-image-tool (1.0.0-rc1) names the
+    /// layout check <c>--type image</c> (it reports "imageLayout" as the detected kind) and has no
+    /// working <c>--type imageLayout</c>; with a ref it also validates that ref's manifest, config and layers.
+    /// </summary>
+    public static Result ValidateLayout(string layout, string? refName = null)
+    {
+        var arguments = new List<string> { "validate", "--type", "image" };
+        if (refName is not null) arguments.AddRange(["--ref", "name=" + refName]);
+        arguments.Add(layout);
+        var result = Run("oci-image-tool", [.. arguments]);
+        Assert.True(result.ExitCode == 0, $"oci-image-tool {string.Join(' ', arguments)} -> {result}");
+        return result;
+    }
+
+    /// <summary>Validates one document of a layout (manifest, imageIndex or config) against its schema.</summary>
+    public static void ValidateBlob(string layout, string type, MultiArch.Build.Oci.Descriptor descriptor)
+    {
+        string path = System.IO.Path.Combine(layout, "blobs", descriptor.Digest.Algorithm, descriptor.Digest.Hex);
+        var result = Run("oci-image-tool", "validate", "--type", type, path);
+        Assert.True(result.ExitCode == 0, $"oci-image-tool validate --type {type} {path} -> {result}");
+    }
 }

@@ -1,0 +1,81 @@
+using MultiArch.Build.Blobs;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Layout;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Tests.Layout;
+
+public class OciLayoutReaderTests
+{
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task ABaseImageFromALayoutBuildsANewImage()
+    {
+        using var temp = new TempFolder();
+        var store = new BlobStore(temp.Combine("store"));
+        string baseLayout = temp.Combine("base");
+        await new OciLayoutDestination(baseLayout).WriteIndexAsync(TestImages.BuildIndex(store, "base"), ["base"], default);
+
+        using var reader = await OciLayoutReader.OpenAsync(baseLayout);
+        var baseIndex = reader.ReadIndex(reader.Resolve("base"));
+        var baseImage = reader.ReadImage(baseIndex.Manifests[0]);
+        var layer = TestLayer.Create(store, "COPY extra /", new TestFile("extra.txt", "extra", TestLayer.Plain));
+        var image = ImageBuilder.Build(baseImage, [layer], new ImageConfigEdits { Cmd = ["--verbose"] });
+        string layout = temp.Combine("derived");
+        await new OciLayoutDestination(layout).WriteImageAsync(image, ["derived"], default);
+
+        ExternalTool.ValidateLayout(layout, "derived");
+        string bundle = temp.Combine("bundle");
+        ExternalTool.RunOk("umoci", "unpack", "--rootless", "--image", $"{layout}:derived", bundle);
+        Assert.Equal("marker=base-amd64\n", File.ReadAllText(Path.Combine(bundle, "rootfs/app/config.txt")));
+        Assert.Equal("extra", File.ReadAllText(Path.Combine(bundle, "rootfs/extra.txt")));
+        Assert.Equal(TestLayer.Executable, File.GetUnixFileMode(Path.Combine(bundle, "rootfs/app/run.sh")));
+    }
+
+    [Fact]
+    public async Task ErrorsAreCoded()
+    {
+        using var temp = new TempFolder();
+        var missing = await Assert.ThrowsAsync<MabException>(() => OciLayoutReader.OpenAsync(temp.Combine("nothing")));
+        Assert.Equal(ErrorCode.LayoutNotFound, missing.Code);
+
+        var notLayout = await Assert.ThrowsAsync<MabException>(() => OciLayoutReader.OpenAsync(temp.Path));
+        Assert.Equal(ErrorCode.NotAnOciLayout, notLayout.Code);
+
+        File.WriteAllText(temp.Combine("junk.tar"), "this is not a tar archive, it is far too short and has no headers");
+        var notTar = await Assert.ThrowsAsync<MabException>(() => OciLayoutReader.OpenAsync(temp.Combine("junk.tar")));
+        Assert.Equal(ErrorCode.InvalidLayoutArchive, notTar.Code);
+
+        string layout = temp.Combine("layout");
+        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        await new OciLayoutDestination(layout).WriteImageAsync(image, ["x"], default);
+        using var reader = await OciLayoutReader.OpenAsync(layout);
+        Assert.Equal(ErrorCode.LayoutRefNotFound, Assert.Throws<MabException>(() => reader.Resolve("y")).Code);
+
+        string configPath = Path.Combine(layout, "blobs", "sha256", image.Manifest.Config.Digest.Hex);
+        byte[] config = File.ReadAllBytes(configPath);
+        config[^2] ^= 0x01;
+        File.WriteAllBytes(configPath, config);
+        Assert.Equal(ErrorCode.LayoutBlobCorrupt, Assert.Throws<MabException>(() => reader.ReadConfig(image.Manifest.Config)).Code);
+
+        File.Delete(configPath);
+        Assert.Equal(ErrorCode.LayoutBlobMissing, Assert.Throws<MabException>(() => reader.ReadConfig(image.Manifest.Config)).Code);
+    }
+
+    [Fact]
+    public async Task TheValidatorCatchesALayoutWithAMissingBlob()
+    {
+        // Proves the oci-image-tool checks above can fail: the same layout minus one layer is rejected.
+        using var temp = new TempFolder();
+        string layout = temp.Combine("layout");
+        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        await new OciLayoutDestination(layout).WriteImageAsync(image, ["x"], default);
+        ExternalTool.ValidateLayout(layout, "x");
+
+        var layer = image.Manifest.Layers[0].Digest;
+        File.Delete(Path.Combine(layout, "blobs", layer.Algorithm, layer.Hex));
+        var result = ExternalTool.Run("oci-image-tool", "validate", "--type", "image", "--ref", "name=x", layout);
+        Assert.True(result.ExitCode != 0, result.ToString());
+    }
+}
