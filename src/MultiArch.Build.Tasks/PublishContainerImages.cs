@@ -1,3 +1,4 @@
+using Task = System.Threading.Tasks.Task;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using MultiArch.Build.Publishing;

@@ -1,0 +1,47 @@
+using MultiArch.Build.Blobs;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Layers;
+using MultiArch.Build.Layout;
+using MultiArch.Build.Registry;
+using MultiArch.Build.Registry.Auth;
+using MultiArch.Build.Registry.Push;
+
+namespace MultiArch.Build.Publishing;
+
+/// <summary>
+/// The one call a host (the MSBuild task, a test) makes: wires the registry clients, base resolvers,
+/// layer writer and destination for a request, and runs the publish.
+/// </summary>
+public static class ContainerPublishing
+{
+    public static async Task<ContainerPublishResult> RunAsync(ContainerPublishRequest request, IBuildLog log, string? insecureRegistries, CancellationToken cancellationToken)
+    {
+        var insecure = (insecureRegistries ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        using var pullClient = new RegistryClient(new RegistryOptions { InsecureRegistries = insecure, Log = log }, CredentialPurpose.Pull);
+        using var pushClient = new RegistryClient(new RegistryOptions { InsecureRegistries = insecure, Log = log }, CredentialPurpose.Push);
+
+        var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(pullClient), new LayoutBaseImageResolver());
+        var destination = CreateDestination(request.Destination, pushClient);
+        var blobCache = new BlobStore(request.BlobCacheDirectory);
+        var factory = new PlatformImageFactory(blobCache, new SingleLayerPlanner(), new LayerWriter(new LayerWriterOptions()));
+        var publisher = new ContainerPublisher(bases, destination, factory, log);
+        return await publisher.PublishAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IImageDestination CreateDestination(ImageDestinationSpec spec, RegistryClient client)
+    {
+        if (!string.IsNullOrEmpty(spec.Registry))
+            return new RegistryDestination(client, ImageReference.Parse($"{spec.Registry}/{spec.Repository}"));
+        if (!string.IsNullOrEmpty(spec.ArchivePath))
+            return new OciArchiveDestination(spec.ArchivePath);
+        return new OciLayoutDestination(spec.LayoutPath ?? throw new ArgumentException("A destination needs a registry, a layout path or an archive path."));
+    }
+}
+
+/// <summary>Sends <c>oci:</c> references to the layout resolver and everything else to the registry.</summary>
+internal sealed class CompositeBaseImageResolver(IBaseImageResolver registry, IBaseImageResolver layout) : IBaseImageResolver
+{
+    public Task<IReadOnlyList<BaseImage>> ResolveAsync(string reference, IReadOnlyList<Oci.Platform> platforms, CancellationToken cancellationToken) =>
+        (LayoutBaseImageResolver.Handles(reference) ? layout : registry).ResolveAsync(reference, platforms, cancellationToken);
+}
