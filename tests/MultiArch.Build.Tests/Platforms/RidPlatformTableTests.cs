@@ -66,6 +66,8 @@ public class RidPlatformTableTests
     {
         Assert.Equal(RidPlatformTable.KnownRids.Count, RidPlatformTable.KnownRids.Distinct().Count());
         Assert.Contains("linux-musl-arm", RidPlatformTable.KnownRids);
+        Assert.True(RidPlatformTable.IsMusl(" Linux-Musl-X64 "));
+        Assert.False(RidPlatformTable.IsMusl("win-x64"));
         foreach (string rid in RidPlatformTable.KnownRids)
         {
             var platform = RidPlatformTable.GetPlatform(rid);
