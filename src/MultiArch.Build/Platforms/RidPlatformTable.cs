@@ -44,7 +44,7 @@ public static class RidPlatformTable
         return canonical is not null;
     }
 
-    public static bool IsMusl(string rid) => ByRid.TryGetValue(rid, out var entry) && entry.Musl;
+    public static bool IsMusl(string rid) => rid is not null && ByRid.TryGetValue(rid.Trim(), out var entry) && entry.Musl;
 
     /// <summary>
     /// The RID whose output runs on <paramref name="platform"/>, chosen by the same rules an
