@@ -14,7 +14,9 @@ namespace MultiArch.Build.Platforms;
 /// </remarks>
 public static class PlatformSpec
 {
-    private static readonly char[] Separators = [';', ','];
+    // ';' and ',' for project files; whitespace because MSBuild's -p: switch itself splits on ';' and ',',
+    // so `-p:ContainerPlatforms="linux-x64 linux-arm64"` is the one list form that needs no escaping in a shell.
+    private static readonly char[] Separators = [';', ',', ' ', '\t', '\r', '\n'];
 
     /// <param name="entry">A RID or an OCI platform string.</param>
     /// <param name="musl">For an OCI platform, publish with the musl RID (Alpine bases). A RID entry keeps its own libc.</param>
@@ -31,7 +33,7 @@ public static class PlatformSpec
         return new PlatformTarget(platform, RidPlatformTable.GetRid(platform, musl));
     }
 
-    /// <summary>Splits on ';' and ',', trims, skips empty entries and rejects the same platform twice (MAB1104).</summary>
+    /// <summary>Splits on ';', ',' and whitespace, trims, skips empty entries and rejects the same platform twice (MAB1104).</summary>
     public static IReadOnlyList<PlatformTarget> ParseList(string list, bool musl = false)
     {
         ArgumentNullException.ThrowIfNull(list);

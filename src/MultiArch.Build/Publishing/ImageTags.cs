@@ -3,12 +3,12 @@ using MultiArch.Build.Diagnostics;
 
 namespace MultiArch.Build.Publishing;
 
-/// <summary>ContainerImageTags: separated by ';' or ','; each must match the tag grammar.</summary>
+/// <summary>ContainerImageTags: separated by ';', ',' or whitespace (tags cannot hold any of them); each must match the tag grammar.</summary>
 public static partial class ImageTags
 {
     public static IReadOnlyList<string> ParseList(string? value)
     {
-        var tags = (value ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        var tags = (value ?? "").Split([';', ',', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
         if (tags.Count == 0) tags.Add("latest");
         foreach (var tag in tags) Validate(tag);
         return tags;

@@ -1,0 +1,60 @@
+namespace MultiArch.Build.Sdk.IntegrationTests;
+
+/// <summary>
+/// A throw-away app in its own folder with its own nuget.config that points at the packed feed, the way
+/// a user's project takes MultiArch.Build from a feed.
+/// </summary>
+public sealed class AppProject : IDisposable
+{
+    private readonly SdkFixture _fixture;
+
+    public AppProject(SdkFixture fixture, string name, string projectBody, string program, string sdk = "Microsoft.NET.Sdk")
+    {
+        _fixture = fixture;
+        Directory = Path.Combine(Path.GetTempPath(), "mab-e2e-app-" + Guid.NewGuid().ToString("N"), name);
+        System.IO.Directory.CreateDirectory(Directory);
+        File.WriteAllText(Path.Combine(Directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="multiarch-under-test" value="{fixture.PackageFeed}" />
+              </packageSources>
+            </configuration>
+            """);
+        ProjectPath = Path.Combine(Directory, name + ".csproj");
+        File.WriteAllText(ProjectPath, $"""
+            <Project Sdk="{sdk}">
+              {projectBody}
+              <ItemGroup>
+                <PackageReference Include="MultiArch.Build" Version="{fixture.PackageVersion}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(Directory, "Program.cs"), program);
+    }
+
+    public string Directory { get; }
+    public string ProjectPath { get; }
+
+    public static string ConsoleProperties(string extra = "") =>
+        $"<PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings>{extra}</PropertyGroup>";
+
+    /// <summary>Runs <c>dotnet publish</c> with the given -p: properties (and any raw arguments starting with '-').</summary>
+    public ProcessResult Publish(params string[] properties)
+    {
+        var arguments = new List<string> { "publish", ProjectPath, "-c", "Release", "-nodeReuse:false", "-v:n" };
+        arguments.AddRange(properties.Select(p => p.StartsWith('-') ? p : "-p:" + p));
+        return ProcessRunner.Run("dotnet", arguments, Directory, new Dictionary<string, string?>
+        {
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["SOURCE_DATE_EPOCH"] = null,
+        });
+    }
+
+    public void Dispose()
+    {
+        try { System.IO.Directory.Delete(Path.GetDirectoryName(Directory)!, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+
+namespace MultiArch.Build.Sdk.IntegrationTests;
+
+[Collection(SdkCollection.Name)]
+public sealed class MultiPlatformPublishTests(SdkFixture fixture)
+{
+    private const string HelloProgram = """
+        Console.WriteLine($"Hello from e2e on {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}; A={Environment.GetEnvironmentVariable("A")}");
+        """;
+
+    [Fact]
+    public void TwoPlatformPublishPushesAnIndexThatKeepsTheBaseVariantAndRuns()
+    {
+        string body = AppProject.ConsoleProperties() + """
+            <ItemGroup>
+              <ContainerLabel Include="url" Value="https://x;y" />
+              <ContainerEnvironmentVariable Include="A" Value="b:c" />
+            </ItemGroup>
+            """;
+        using var app = new AppProject(fixture, "TwoPlatforms", body, HelloProgram);
+        string repository = $"{fixture.Registry}/e2e/two-platforms";
+        string metadata = Path.Combine(app.Directory, "image.json");
+        var publish = app.Publish("ContainerPlatforms=\"linux-x64;linux-arm64\"", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/two-platforms",
+            $"ContainerBaseImage={fixture.RuntimeBase}", "ContainerImageTags=1.0", "UseAppHost=false", $"ContainerMetadataFile={metadata}");
+        Assert.True(publish.ExitCode == 0, publish.All);
+
+        // The index, read back by skopeo: both platforms, the base's arm64 variant kept, nothing else.
+        byte[] indexBytes = Skopeo.InspectRawBytes(repository + ":1.0");
+        var index = JsonDocument.Parse(indexBytes).RootElement;
+        Assert.Equal("application/vnd.oci.image.index.v1+json", index.GetProperty("mediaType").GetString());
+        var children = index.GetProperty("manifests").EnumerateArray().ToList();
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], children.Select(Skopeo.PlatformOf));
+        Assert.Equal(["1.0"], Skopeo.Tags(repository));
+
+        var baseIndex = Skopeo.InspectRaw(fixture.RuntimeBase);
+        foreach (var child in children)
+        {
+            string digest = child.GetProperty("digest").GetString()!;
+            var manifest = Skopeo.InspectRaw($"{repository}@{digest}");
+            var config = Skopeo.Config($"{repository}@{digest}");
+            var platform = child.GetProperty("platform");
+            Assert.Equal(platform.GetProperty("architecture").GetString(), config.GetProperty("architecture").GetString());
+            Assert.Equal("linux", config.GetProperty("os").GetString());
+            if (platform.TryGetProperty("variant", out var variant))
+                Assert.Equal(variant.GetString(), config.GetProperty("variant").GetString());
+
+            // The base's layers are the prefix of the child's layers.
+            var baseChild = baseIndex.GetProperty("manifests").EnumerateArray().Single(m => Skopeo.PlatformOf(m) == Skopeo.PlatformOf(child));
+            var baseLayers = Skopeo.LayerDigests(Skopeo.InspectRaw($"{fixture.Registry}/dotnet/runtime@{baseChild.GetProperty("digest").GetString()}"));
+            var layers = Skopeo.LayerDigests(manifest);
+            Assert.True(layers.Count > baseLayers.Count);
+            Assert.Equal(baseLayers, layers.Take(baseLayers.Count));
+
+            // Values survive intact: no cut at ';' or ':'.
+            var inner = config.GetProperty("config");
+            Assert.Equal("https://x;y", inner.GetProperty("Labels").GetProperty("url").GetString());
+            Assert.Contains("A=b:c", inner.GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal("/app/", inner.GetProperty("WorkingDir").GetString());
+            Assert.Equal(["dotnet", "/app/TwoPlatforms.dll"], inner.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal("1654", inner.GetProperty("User").GetString());
+        }
+
+        // The metadata file agrees with what the registry holds.
+        var meta = JsonDocument.Parse(File.ReadAllBytes(metadata)).RootElement;
+        Assert.Equal(Skopeo.DigestOf(indexBytes), meta.GetProperty("indexDigest").GetString());
+        Assert.Equal(children.Select(c => c.GetProperty("digest").GetString()), meta.GetProperty("manifests").EnumerateArray().Select(m => m.GetProperty("digest").GetString()));
+        Assert.Contains($"{repository}:1.0", meta.GetProperty("references").EnumerateArray().Select(r => r.GetString()));
+        Assert.Contains("index " + Skopeo.DigestOf(indexBytes), publish.Output);
+
+        // podman runs the linux/amd64 image and the app prints its output.
+        var run = ProcessRunner.Run("podman", ["run", "--rm", "--net=none", "--tls-verify=false", "--platform", "linux/amd64", repository + ":1.0"]);
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("Hello from e2e on X64; A=b:c", run.Output);
+    }
+
+    [Fact]
+    public void RepublishingGivesTheSameIndexDigestAndUploadsNoBlobs()
+    {
+        using var app = new AppProject(fixture, "Republish", AppProject.ConsoleProperties(), HelloProgram);
+        string[] properties = ["ContainerPlatforms=linux-x64 linux-arm64", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/republish",
+            $"ContainerBaseImage={fixture.RuntimeBase}", "UseAppHost=false"];
+        string first = Path.Combine(app.Directory, "first.json"), second = Path.Combine(app.Directory, "second.json");
+        var one = app.Publish([.. properties, $"ContainerMetadataFile={first}"]);
+        Assert.True(one.ExitCode == 0, one.All);
+        var two = app.Publish([.. properties, $"ContainerMetadataFile={second}"]);
+        Assert.True(two.ExitCode == 0, two.All);
+
+        var a = JsonDocument.Parse(File.ReadAllBytes(first)).RootElement;
+        var b = JsonDocument.Parse(File.ReadAllBytes(second)).RootElement;
+        Assert.Equal(a.GetProperty("indexDigest").GetString(), b.GetProperty("indexDigest").GetString());
+        Assert.True(a.GetProperty("bytesUploaded").GetInt64() > 0);
+        Assert.Equal(0, b.GetProperty("bytesUploaded").GetInt64());
+        Assert.Equal(Skopeo.DigestOf(Skopeo.InspectRawBytes($"{fixture.Registry}/e2e/republish:latest")), b.GetProperty("indexDigest").GetString());
+    }
+
+    [Fact]
+    public void SelfContainedLinuxX64ImageRunsOnRuntimeDeps()
+    {
+        using var app = new AppProject(fixture, "SelfContained", AppProject.ConsoleProperties("<SelfContained>true</SelfContained>"), HelloProgram);
+        string repository = $"{fixture.Registry}/e2e/self-contained";
+        var publish = app.Publish("ContainerPlatforms=linux-x64", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/self-contained",
+            $"ContainerBaseRegistry={fixture.Registry}");
+        Assert.True(publish.ExitCode == 0, publish.All);
+        // The inferred base for a self-contained app is runtime-deps, here taken from the local mirror.
+        Assert.Contains($"{fixture.RuntimeDepsBase}", publish.Output);
+
+        var config = Skopeo.Config(repository + ":latest");
+        Assert.Equal(["/app/SelfContained"], config.GetProperty("config").GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        var run = ProcessRunner.Run("podman", ["run", "--rm", "--net=none", "--tls-verify=false", repository + ":latest"]);
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("Hello from e2e on X64", run.Output);
+    }
+
+    [Fact]
+    public void WithoutARegistryAValidOciLayoutIsWritten()
+    {
+        using var app = new AppProject(fixture, "LayoutOnly", AppProject.ConsoleProperties(), HelloProgram);
+        var publish = app.Publish("ContainerPlatforms=\"linux-x64;linux/arm64\"", $"ContainerBaseImage={fixture.RuntimeBase}", "UseAppHost=false");
+        Assert.True(publish.ExitCode == 0, publish.All);
+        string layout = Path.Combine(app.Directory, "bin", "Release", "net10.0", "container-image");
+        Assert.Contains("OCI layout " + layout, publish.Output);
+
+        // This oci-image-tool (1.0.0-rc1) checks a whole layout with --type image; --type imageLayout is unimplemented in it.
+        var validate = ProcessRunner.Run("oci-image-tool", ["validate", "--type", "image", layout]);
+        Assert.True(validate.ExitCode == 0, validate.All);
+        Assert.Contains("Validation succeeded", validate.All);
+        var index = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(layout, "index.json"))).RootElement;
+        var top = Assert.Single(index.GetProperty("manifests").EnumerateArray());
+        Assert.Equal("latest", top.GetProperty("annotations").GetProperty("org.opencontainers.image.ref.name").GetString());
+        Assert.Equal("application/vnd.oci.image.index.v1+json", top.GetProperty("mediaType").GetString());
+        string indexBlob = Path.Combine(layout, "blobs", "sha256", top.GetProperty("digest").GetString()!["sha256:".Length..]);
+        var validateIndex = ProcessRunner.Run("oci-image-tool", ["validate", "--type", "imageIndex", indexBlob]);
+        Assert.True(validateIndex.ExitCode == 0, validateIndex.All);
+
+        // skopeo reads the layout's index and both platforms back.
+        var raw = ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci:{layout}:latest");
+        var children = JsonDocument.Parse(raw.Output).RootElement.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf);
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], children);
+    }
+
+    [Fact]
+    public void AspNetAppGetsTheAspNetBaseAndItsPort()
+    {
+        const string web = """
+            var app = WebApplication.CreateSlimBuilder(args).Build();
+            app.MapGet("/", () => "hi");
+            app.Run();
+            """;
+        using var app = new AppProject(fixture, "Web", "<PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup><ItemGroup><ContainerPort Include=\"8080\" Type=\"tcp\" /></ItemGroup>", web, "Microsoft.NET.Sdk.Web");
+        string repository = $"{fixture.Registry}/e2e/web";
+        var publish = app.Publish("ContainerPlatforms=\"linux-x64,linux-arm64\"", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/web",
+            $"ContainerBaseRegistry={fixture.Registry}", "UseAppHost=false");
+        Assert.True(publish.ExitCode == 0, publish.All);
+
+        var baseIndex = Skopeo.InspectRaw(fixture.AspNetBase);
+        var index = Skopeo.InspectRaw(repository + ":latest");
+        var amd64 = index.GetProperty("manifests").EnumerateArray().Single(m => Skopeo.PlatformOf(m) == "linux/amd64");
+        var baseAmd64 = baseIndex.GetProperty("manifests").EnumerateArray().Single(m => Skopeo.PlatformOf(m) == "linux/amd64");
+        var baseLayers = Skopeo.LayerDigests(Skopeo.InspectRaw($"{fixture.Registry}/dotnet/aspnet@{baseAmd64.GetProperty("digest").GetString()}"));
+        var layers = Skopeo.LayerDigests(Skopeo.InspectRaw($"{repository}@{amd64.GetProperty("digest").GetString()}"));
+        Assert.Equal(baseLayers, layers.Take(baseLayers.Count));
+        var config = Skopeo.Config($"{repository}@{amd64.GetProperty("digest").GetString()}").GetProperty("config");
+        Assert.True(config.GetProperty("ExposedPorts").TryGetProperty("8080/tcp", out _));
+    }
+}
