@@ -42,7 +42,7 @@ source "$base_images_dir/rootfs.sh"
 # shellcheck source=base-images/oci-layout.sh
 source "$base_images_dir/oci-layout.sh"
 
-cache="${BASE_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/multiarch-build/base-images}"
+cache="${BASE_IMAGE_CACHE:-${XDG_CACHE_HOME:-${HOME:?set HOME or BASE_IMAGE_CACHE}/.cache}/multiarch-build/base-images}"
 platforms=(amd64 arm64)
 images=(runtime-deps runtime aspnet)
 major=10.0
@@ -57,7 +57,7 @@ aspnet_version="$(newest_version Microsoft.AspNetCore.App)"
   fail "no .NET $major runtime and ASP.NET Core runtime under $dotnet_root; install the .NET $major SDK or set BASE_IMAGE_DOTNET_ROOT"
 
 curl -sf -o /dev/null --max-time 5 "http://$registry/v2/" ||
-  fail "no registry answers http://$registry/v2/; start one with build/start-registry.sh"
+  fail "no open registry answers http://$registry/v2/; start one with build/start-registry.sh"
 
 mkdir -p "$cache"
 exec 9>"$cache/.lock"

@@ -21,14 +21,14 @@ command -v docker-registry >/dev/null || {
 command -v curl >/dev/null || { echo "error: curl is not installed" >&2; exit 1; }
 
 if answers; then
-  # The Debian package's own service listens on :5000 with an htpasswd realm, so a bare 401 would make
-  # curl -f fail; reaching here means an open registry (ours from an earlier run, or a compatible one).
+  # An open registry already serves this port (usually this script's own from an earlier run).
   echo "Registry already answering at $url"
   exit 0
 fi
 
-# A registry that answers 401 on the port is the packaged system service (auth enabled): tests need an
-# open one, so stop the service instead of failing later with confusing auth errors.
+# Something answers, but not as an open registry: typically the Debian package's own service on :5000,
+# which demands htpasswd auth. Tests need an open registry, so stop that service rather than fail later
+# with confusing auth errors; anything else on the port is the caller's to sort out.
 status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)"
 if [ "$status" != "000" ]; then
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
