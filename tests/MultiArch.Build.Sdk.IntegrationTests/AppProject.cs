@@ -40,17 +40,22 @@ public sealed class AppProject : IDisposable
         $"<PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings>{extra}</PropertyGroup>";
 
     /// <summary>Runs <c>dotnet publish</c> with the given -p: properties (and any raw arguments starting with '-').</summary>
-    public ProcessResult Publish(params string[] properties)
+    public ProcessResult Publish(params string[] properties) => Publish(new Dictionary<string, string?>(), properties);
+
+    /// <summary>Runs <c>dotnet publish</c> with extra environment variables (registry credentials, for instance).</summary>
+    public ProcessResult Publish(IReadOnlyDictionary<string, string?> environment, params string[] properties)
     {
         var arguments = new List<string> { "publish", ProjectPath, "-c", "Release", "-nodeReuse:false", "-v:n" };
         arguments.AddRange(properties.Select(p => p.StartsWith('-') ? p : "-p:" + p));
-        return ProcessRunner.Run("dotnet", arguments, Directory, new Dictionary<string, string?>
+        var variables = new Dictionary<string, string?>
         {
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
             ["MSBUILDDISABLENODEREUSE"] = "1",
             ["SOURCE_DATE_EPOCH"] = null,
-        });
+        };
+        foreach (var (key, value) in environment) variables[key] = value;
+        return ProcessRunner.Run("dotnet", arguments, Directory, variables);
     }
 
     public void Dispose()
