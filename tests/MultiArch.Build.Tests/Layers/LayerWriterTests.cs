@@ -103,6 +103,27 @@ public class LayerWriterTests
         Assert.Empty(Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task VeryLongAndNonAsciiPathsRoundTripThroughTarReaderAndTar()
+    {
+        using var folder = new ScratchFolder();
+        string source = folder.File("src/f", "content", GoldenTree.Rw_r__r__);
+        var store = new BlobStore(folder.Combine("blobs"));
+        string deep = "/app/" + string.Join('/', Enumerable.Repeat(new string('ä', 60), 5)) + "/データ.json";
+        string linkTarget = string.Join('/', Enumerable.Repeat("..", 3)) + "/" + new string('z', 200);
+        LayerEntry[] entries = [LayerEntry.File(deep, source, GoldenTree.Rw_r__r__), LayerEntry.Symlink("/app/ссылка", linkTarget)];
+
+        var result = await new LayerWriter(Options).WriteAsync(entries, store, default);
+
+        var members = LayerBlob.ReadMembers(store, result).ToDictionary(m => m.Name);
+        Assert.Equal("content"u8.ToArray(), members[deep[1..]].Content);
+        Assert.Equal(linkTarget, members["app/ссылка"].LinkName);
+        string[] listing = ExternalProcess.TarListing(LayerBlob.PathOf(store, result));
+        Assert.Contains(listing, line => line.EndsWith(" " + deep[1..], StringComparison.Ordinal));
+        Assert.Contains(listing, line => line.EndsWith(" app/ссылка -> " + linkTarget, StringComparison.Ordinal));
+        Assert.DoesNotContain(listing, line => line.Contains("PaxHeaders", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("relative/path")]
     [InlineData("/a/../b")]
