@@ -89,17 +89,21 @@ public class LayerWriterTests
         Assert.Empty(Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories));
     }
 
-    [Fact]
-    public async Task AFileThatGrowsWhileReadIsACodedError()
+    [Theory]
+    [InlineData("/proc/self/stat", "grew")]
+    [InlineData("/sys/devices/system/cpu/online", "shrank")]
+    public async Task AFileThatChangesSizeWhileReadIsACodedError(string source, string how)
     {
-        // /proc files report size 0 when opened, then yield content: exactly a file that grew.
+        // Kernel files are exactly such files: /proc reports size 0 when opened and then yields
+        // content; sysfs reports 4096 and yields a few bytes.
         using var folder = new ScratchFolder();
         var store = new BlobStore(folder.Combine("blobs"));
 
         var error = await Assert.ThrowsAsync<MabException>(() =>
-            new LayerWriter(Options).WriteAsync([LayerEntry.File("/stat", "/proc/self/stat", GoldenTree.Rw_r__r__)], store, default));
+            new LayerWriter(Options).WriteAsync([LayerEntry.File("/x", source, GoldenTree.Rw_r__r__)], store, default));
 
         Assert.Equal(ErrorCode.LayerSourceChanged, error.Code);
+        Assert.Contains($"{source} {how}", error.Message);
         Assert.Empty(Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories));
     }
 
