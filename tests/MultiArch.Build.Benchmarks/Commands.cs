@@ -3,22 +3,28 @@ namespace MultiArch.Build.Benchmarks;
 /// <summary>The command line: one verb per measurement.</summary>
 internal static class Commands
 {
-    private const string Usage = "usage: MultiArch.Build.Benchmarks layer <folder> [--out <dir>] [--image-root </app>] [--level optimal|fastest|smallest]";
+    private const string Usage =
+        "usage: MultiArch.Build.Benchmarks layer <folder> [--out <dir>] [--image-root </app>] [--level optimal|fastest|smallest]\n" +
+        "       MultiArch.Build.Benchmarks generate <folder> <megabytes>";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length < 2 || args[0] != "layer")
-        {
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
         try
         {
-            var command = LayerCommand.Parse(args[1..]);
-            await command.RunAsync(Console.Out, CancellationToken.None);
-            return 0;
+            switch (args)
+            {
+                case ["layer", _, ..]:
+                    await LayerCommand.Parse(args[1..]).RunAsync(Console.Out, CancellationToken.None);
+                    return 0;
+                case ["generate", string folder, string megabytes]:
+                    SampleTree.Generate(folder, int.Parse(megabytes, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+                    return 0;
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException)
         {
             Console.Error.WriteLine(e.Message);
             Console.Error.WriteLine(Usage);

@@ -2,9 +2,10 @@ namespace MultiArch.Build.Layers;
 
 /// <summary>
 /// Sits under <see cref="System.IO.Compression.GZipStream"/> and makes its 10-byte gzip header
-/// the same on every machine. .NET (zlib-ng) already writes MTIME 0 and no file name, but the OS
-/// byte says where it ran (3 on Unix, 10 on Windows, 19 on macOS), which would change the layer
-/// digest by build host. This rewrites it to 3 (Unix), which is also what the layer holds.
+/// the same on every machine. .NET (zlib) already writes MTIME 0 and no file name, but the OS byte
+/// records the system zlib was built for (3 on Linux; zlib uses other codes on Windows and macOS),
+/// which would make the layer digest depend on the build host. This rewrites it to 3 (Unix), which
+/// is also what the layer holds.
 /// </summary>
 internal sealed class FixedGzipHeaderStream(Stream inner) : Stream
 {

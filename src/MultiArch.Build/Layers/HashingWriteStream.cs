@@ -11,8 +11,6 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    public Stream Inner => inner;
-
     public long BytesWritten { get; private set; }
 
     public Digest GetDigest() => Digest.FromSha256Hash(_hash.GetHashAndReset());

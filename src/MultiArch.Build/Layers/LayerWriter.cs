@@ -56,23 +56,35 @@ public sealed class LayerWriter
     private async Task<LayerResult> WriteBlobAsync(IReadOnlyList<LayerEntry> entries, Stream file, CancellationToken cancellationToken)
     {
         using var blob = new HashingWriteStream(file);
-        using var tar = new HashingWriteStream(_options.IsCompressed ? Compressor(blob) : blob);
-        using (var writer = new TarStreamWriter(tar, _options))
+        Stream? compressor = _options.IsCompressed ? Compressor(blob) : null;
+        try
         {
-            foreach (var entry in entries)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                await writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
-            }
-            writer.Finish();
-        }
-        if (_options.IsCompressed) tar.Inner.Dispose(); // ends the gzip member: final block and trailer
-        blob.Flush();
+            using var tar = new HashingWriteStream(compressor ?? blob);
+            await WriteTarAsync(entries, tar, cancellationToken).ConfigureAwait(false);
+            compressor?.Dispose(); // ends the gzip member: final block and trailer
+            compressor = null;
+            blob.Flush();
 
-        var diffId = tar.GetDigest();
-        var digest = _options.IsCompressed ? blob.GetDigest() : diffId;
-        var descriptor = new Descriptor { MediaType = _options.MediaType, Digest = digest, Size = blob.BytesWritten };
-        return new LayerResult(descriptor, diffId, tar.BytesWritten);
+            var diffId = tar.GetDigest();
+            var digest = _options.IsCompressed ? blob.GetDigest() : diffId;
+            var descriptor = new Descriptor { MediaType = _options.MediaType, Digest = digest, Size = blob.BytesWritten };
+            return new LayerResult(descriptor, diffId, tar.BytesWritten);
+        }
+        finally
+        {
+            compressor?.Dispose(); // frees the native compressor when writing failed
+        }
+    }
+
+    private async Task WriteTarAsync(IReadOnlyList<LayerEntry> entries, Stream tar, CancellationToken cancellationToken)
+    {
+        using var writer = new TarStreamWriter(tar, _options);
+        foreach (var entry in entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        writer.Finish();
     }
 
     private Stream Compressor(Stream blob) =>

@@ -75,15 +75,35 @@ internal sealed class TarStreamWriter : IDisposable
         byte[] current = _current, next = _next;
         long offset = 0;
         ValueTask<int> pending = ReadChunk(handle, current, offset, size, cancellationToken);
-        while (offset < size)
+        bool awaited = false;
+        try
         {
-            int read = await pending.ConfigureAwait(false);
-            if (read == 0) throw Changed(source, size, "shrank");
-            offset += read;
-            if (offset < size) pending = ReadChunk(handle, next, offset, size, cancellationToken);
-            _output.Write(current, 0, read);
-            (current, next) = (next, current);
+            while (offset < size)
+            {
+                awaited = true;
+                int read = await pending.ConfigureAwait(false);
+                if (read == 0) throw Changed(source, size, "shrank");
+                offset += read;
+                if (offset < size)
+                {
+                    pending = ReadChunk(handle, next, offset, size, cancellationToken);
+                    awaited = false;
+                }
+                _output.Write(current, 0, read);
+                (current, next) = (next, current);
+            }
         }
+        finally
+        {
+            // A read still in flight must finish before its buffer goes back to the pool.
+            if (!awaited) await DrainAsync(pending).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task DrainAsync(ValueTask<int> pending)
+    {
+        try { await pending.ConfigureAwait(false); }
+        catch (Exception e) when (e is IOException or OperationCanceledException) { /* the first error is the one reported */ }
     }
 
     private static ValueTask<int> ReadChunk(SafeFileHandle handle, byte[] buffer, long offset, long size, CancellationToken cancellationToken)
