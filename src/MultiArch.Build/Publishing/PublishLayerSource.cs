@@ -5,14 +5,16 @@ namespace MultiArch.Build.Publishing;
 /// <summary>
 /// Turns one platform's publish output into layer entries under the working directory. Only the files
 /// the publish reported go in, so a file left in the publish folder by an earlier publish does not leak
-/// into the image.
+/// into the image. Modes are made independent of the machine's umask: directories 0755, files 0755 when
+/// anyone may execute them (the apphost, scripts) and 0644 otherwise, so the same app gives the same
+/// digests wherever it is published, and nothing gains an exec bit it did not have.
 /// </summary>
 public static class PublishLayerSource
 {
     public static IReadOnlyList<LayerEntry> EntriesFor(PublishedPlatform platform, string workingDirectory)
     {
         string imageRoot = "/" + workingDirectory.Trim().Trim('/');
-        var all = LayerEntries.FromDirectory(platform.PublishDirectory, imageRoot);
+        var all = LayerEntries.FromDirectory(platform.PublishDirectory, imageRoot).Select(Normalize).ToList();
         if (platform.Files.Count == 0) return all;
 
         var published = new HashSet<string>(StringComparer.Ordinal);
@@ -29,6 +31,17 @@ public static class PublishLayerSource
         }
         return kept.Where(e => e.Kind != LayerEntryKind.Directory || neededDirectories.Contains(e.ImagePath)).ToList();
     }
+
+    private const UnixFileMode Executable = (UnixFileMode)0b111_101_101;
+    private const UnixFileMode Plain = (UnixFileMode)0b110_100_100;
+    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    private static LayerEntry Normalize(LayerEntry entry) => entry.Kind switch
+    {
+        LayerEntryKind.Directory => entry with { Mode = Executable },
+        LayerEntryKind.File => entry with { Mode = (entry.Mode & AnyExecute) != 0 ? Executable : Plain },
+        _ => entry,
+    };
 
     private static string? ParentOf(string path)
     {
