@@ -16,6 +16,7 @@ namespace MultiArch.Build.Registry.Push;
 /// </summary>
 internal sealed class BlobUploader
 {
+    private const int MaxRenewals = 10;
     private readonly RegistryClient _client;
 
     public BlobUploader(RegistryClient client)
@@ -77,7 +78,7 @@ internal sealed class BlobUploader
         var descriptor = blob.Descriptor;
         bool chunked = descriptor.Size > _client.Options.ChunkedUploadThreshold
             || session.MinimumChunk is { } minimum && descriptor.Size > minimum;
-        for (int failures = 0; ; )
+        for (int failures = 0, renewals = 0; ; )
         {
             try
             {
@@ -87,8 +88,11 @@ internal sealed class BlobUploader
             }
             catch (RegistryTransientException failure)
             {
-                if (++failures >= Http.Retry.MaxAttempts) throw failure.GiveUp(failures);
+                // A token that expired mid-upload is renewed already; that is no reason to wait or to give up sooner.
+                bool renewed = failure.Status == HttpStatusCode.Unauthorized && ++renewals <= MaxRenewals;
+                if (!renewed && ++failures >= Http.Retry.MaxAttempts) throw failure.GiveUp(failures);
                 Http.Log.Write(BuildLogLevel.Info, $"{failure.Message} on {target.Registry}; resuming.");
+                if (renewed) continue; // refused before any byte was taken: the same session goes on
                 await Http.Retry.WaitAsync(failures + 1, null, cancellationToken).ConfigureAwait(false);
                 // The last request may have landed with only its answer lost.
                 if (await _client.BlobExistsAsync(target, descriptor.Digest, cancellationToken).ConfigureAwait(false)) return;
