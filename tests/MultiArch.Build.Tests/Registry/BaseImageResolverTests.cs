@@ -44,6 +44,25 @@ public class BaseImageResolverTests
     }
 
     [Fact]
+    public async Task DefaultSelectionFollowsContainerdRulesAndTheExactSelectorDoesNot()
+    {
+        var registry = new FakeRegistry();
+        var blobs = new MemoryBlobSource();
+        var index = TwoPlatformIndex(blobs, seed: 25);
+        Seed(registry, "base", index, blobs);
+        registry.PutManifest("base", MediaTypes.OciIndex, index.IndexBytes, "1.0");
+        using var client = Client(registry, purpose: CredentialPurpose.Pull);
+        var aarch64 = new Platform { OS = "linux", Architecture = "aarch64" };
+
+        var chosen = await new BaseImageResolver(client).ResolveAsync(Repo("base").WithTag("1.0"), aarch64, CancellationToken.None);
+        var exact = await Assert.ThrowsAsync<MabException>(() => new BaseImageResolver(client, ExactPlatformSelector.Instance).ResolveAsync(Repo("base").WithTag("1.0"), aarch64, CancellationToken.None));
+
+        Assert.Equal(index.Images[1].Descriptor.Digest, chosen.Descriptor.Digest);
+        Assert.Equal("v8", chosen.Descriptor.Platform!.Variant);
+        Assert.Equal(ErrorCode.BasePlatformNotFound, exact.Code);
+    }
+
+    [Fact]
     public async Task SingleArchBaseForAnotherPlatformIsRefused()
     {
         var registry = new FakeRegistry();
