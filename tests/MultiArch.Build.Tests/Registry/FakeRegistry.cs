@@ -35,6 +35,8 @@ internal sealed class FakeRegistry : HttpMessageHandler
     public List<RecordedRequest> Requests { get; } = [];
     public bool OmitDigestHeader { get; set; }
     public bool RefuseMounts { get; set; }
+    /// <summary>Hands out absolute upload locations on another host (as registries backed by object storage do); that host needs no auth.</summary>
+    public string? UploadHost { get; set; }
     public long? ChunkMinLength { get; set; }
     /// <summary>Manifests served with other bytes than stored (a corrupting registry or proxy).</summary>
     public HashSet<Digest> CorruptManifests { get; } = [];
@@ -91,7 +93,8 @@ internal sealed class FakeRegistry : HttpMessageHandler
         }
         if (fault is { Status: { } status }) return Error(status, "FAULT", fault.RetryAfter);
 
-        if (!_tokens.Authorizes(request, out var challenge)) return Unauthorized(challenge);
+        bool storage = UploadHost is not null && request.RequestUri.Host == UploadHost;
+        if (!storage && !_tokens.Authorizes(request, out var challenge)) return Unauthorized(challenge);
         if (path == "/v2/") return new HttpResponseMessage(HttpStatusCode.OK);
         return await RouteAsync(request, path, cancellationToken);
     }
@@ -155,7 +158,9 @@ internal sealed class FakeRegistry : HttpMessageHandler
             _uploads[id] = (repo, new MemoryStream());
             _uploadRequests[id] = [Current.Value!];
             var response = new HttpResponseMessage(HttpStatusCode.Accepted);
-            response.Headers.Location = new Uri($"/v2/{repo}/blobs/uploads/{id}?_state=s{id}", UriKind.Relative);
+            response.Headers.Location = UploadHost is null
+                ? new Uri($"/v2/{repo}/blobs/uploads/{id}?_state=s{id}", UriKind.Relative)
+                : new Uri($"https://{UploadHost}/v2/{repo}/blobs/uploads/{id}?_state=s{id}");
             response.Headers.TryAddWithoutValidation("Range", "0-0");
             if (ChunkMinLength is { } min) response.Headers.TryAddWithoutValidation("OCI-Chunk-Min-Length", min.ToString());
             return response;

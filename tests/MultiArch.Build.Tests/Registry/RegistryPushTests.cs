@@ -78,6 +78,38 @@ public class RegistryPushTests
     }
 
     [Fact]
+    public async Task ConnectionResetsOnReplayableRequestsAreRetried()
+    {
+        var registry = new FakeRegistry();
+        registry.AddFault(new Fault { Method = "HEAD", PathContains = "/blobs/", ResetAfterBytes = 0 });
+        registry.AddFault(new Fault { Method = "PUT", PathContains = "/manifests/", ResetAfterBytes = 100, Remaining = 2 });
+        var index = TwoPlatformIndex(new MemoryBlobSource(), seed: 13);
+        var delays = new List<TimeSpan>();
+        using var client = Client(registry, delays);
+
+        await new RegistryDestination(client, Repo("app")).WriteIndexAsync(index, ["latest"], CancellationToken.None);
+
+        AssertComplete(registry, "app", index, "latest");
+        Assert.Equal(3, delays.Count);
+    }
+
+    [Fact]
+    public async Task CredentialsAreNotSentToUploadLocationsOnOtherHosts()
+    {
+        var registry = new FakeRegistry(new FakeAuth(FakeAuthMode.Basic, "bob", "pw")) { UploadHost = "storage.elsewhere.test" };
+        var image = Image(new MemoryBlobSource(), new Platform { OS = "linux", Architecture = "amd64" }, RandomBytes(1000, 14));
+        using var client = Client(registry, environment: new Dictionary<string, string> { ["DOTNET_CONTAINER_REGISTRY_UNAME"] = "bob", ["DOTNET_CONTAINER_REGISTRY_PWORD"] = "pw" });
+
+        await new RegistryDestination(client, Repo("app")).WriteImageAsync(image, ["v1"], CancellationToken.None);
+
+        var uploads = registry.Requests.Where(r => r.Method == "PUT" && r.PathAndQuery.Contains("/uploads/")).ToList();
+        Assert.Equal(2, uploads.Count);
+        Assert.All(uploads, u => Assert.Null(u.Authorization));
+        Assert.Contains(registry.Requests, r => r.Method == "HEAD" && r.Authorization is not null);
+        Assert.Equal(image.Descriptor.Digest, registry.Tag("app", "v1"));
+    }
+
+    [Fact]
     public async Task TooManyRequestsWaitsAsLongAsRetryAfterSays()
     {
         var registry = new FakeRegistry();

@@ -56,7 +56,8 @@ internal sealed class RegistryHttp : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
     {
-        var authenticator = request.Anonymous ? null : Authenticator(request.Registry);
+        // Credentials go only to the registry itself, never to another host an upload location or realm points at.
+        var authenticator = request.Anonymous || !IsRegistryHost(request) ? null : Authenticator(request.Registry);
         int authRounds = 0;
         for (int attempt = 1; ; attempt++)
         {
@@ -115,6 +116,12 @@ internal sealed class RegistryHttp : IDisposable
             await response.Content.LoadIntoBufferAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         return response;
+    }
+
+    private bool IsRegistryHost(RegistryRequest request)
+    {
+        var registry = Endpoint(request.Registry).BaseUri;
+        return string.Equals(request.Uri.Host, registry.Host, StringComparison.OrdinalIgnoreCase) && request.Uri.Port == registry.Port;
     }
 
     private static bool IsConnectionFailure(Exception ex, CancellationToken cancellationToken) =>
