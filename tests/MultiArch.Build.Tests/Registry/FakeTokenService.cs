@@ -24,6 +24,8 @@ internal sealed record FakeAuth(FakeAuthMode Mode, string? User = null, string? 
     public bool UseAccessTokenField { get; init; }
 
     public string? IdentityToken { get; init; }
+
+    public string RealmScheme { get; init; } = "https";
 }
 
 /// <summary>The fake registry's Basic check and Bearer token service, with per-scope tokens.</summary>
@@ -54,7 +56,7 @@ internal sealed class FakeTokenService
             return header?.Scheme == "Basic" && header.Parameter == Basic(_auth.User!, _auth.Password!);
         }
         string needed = NeededScope(request);
-        challenge = $"Bearer realm=\"http://{FakeRegistry.Host}/token\",service=\"fake-service\",scope=\"{needed}\"";
+        challenge = $"Bearer realm=\"{_auth.RealmScheme}://{FakeRegistry.Host}/token\",service=\"fake-service\",scope=\"{needed}\"";
         if (header?.Scheme != "Bearer" || header.Parameter is null) return false;
         lock (_gate)
         {

@@ -131,6 +131,32 @@ public class RegistryAuthTests
     }
 
     [Fact]
+    public async Task AnonymousTokenWithoutPushRightsAsksForCredentials()
+    {
+        // The token service hands out anonymous tokens, but the registry accepts none of them for a push.
+        var registry = new FakeRegistry(new FakeAuth(FakeAuthMode.Bearer, AllowAnonymous: true) { TokenUses = 0 });
+        using var client = Client(registry);
+
+        var error = await Assert.ThrowsAsync<MabException>(() => client.PutManifestAsync(Repo("app"), "v1", MediaTypes.OciManifest, [1, 2], CancellationToken.None));
+
+        Assert.Equal(ErrorCode.RegistryAuthenticationFailed, error.Code);
+        Assert.Contains("none were found", error.Message);
+    }
+
+    [Fact]
+    public async Task CredentialsAreNotSentToAPlainHttpTokenService()
+    {
+        var registry = new FakeRegistry(new FakeAuth(FakeAuthMode.Bearer, "alice", "pw") { RealmScheme = "http" });
+        using var client = Client(registry, environment: Credentials("alice", "pw"));
+
+        var error = await Assert.ThrowsAsync<MabException>(() => client.BlobExistsAsync(Repo("app"), Digest.Compute([1]), CancellationToken.None));
+
+        Assert.Equal(ErrorCode.RegistryAuthenticationFailed, error.Code);
+        Assert.Contains("plain HTTP", error.Message);
+        Assert.DoesNotContain(registry.Requests, r => r.PathAndQuery.StartsWith("/token"));
+    }
+
+    [Fact]
     public async Task NoCredentialsForAPrivateRegistryIsACodedError()
     {
         var registry = new FakeRegistry(new FakeAuth(FakeAuthMode.Basic, "bob", "pw"));

@@ -89,7 +89,8 @@ internal sealed class RegistryHttp : IDisposable
                     continue;
                 }
                 string codes = await RegistryErrors.ReadCodesAsync(response, cancellationToken).ConfigureAwait(false);
-                if (status == HttpStatusCode.Unauthorized) throw RegistryAuthenticator.Rejected(request, codes);
+                if (status == HttpStatusCode.Unauthorized)
+                    throw authenticator is null ? RegistryAuthenticator.Rejected(request, codes) : await authenticator.RefusedAsync(request, codes).ConfigureAwait(false);
                 if (status == HttpStatusCode.Forbidden) throw RegistryErrors.Denied(request, codes);
                 if (!RetryPolicy.IsRetryable(status)) throw RegistryErrors.Failed(request, status, codes, attempt);
                 if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} answered {(int)status}", status);
