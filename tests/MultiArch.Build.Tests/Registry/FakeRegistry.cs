@@ -73,7 +73,10 @@ internal sealed class FakeRegistry : HttpMessageHandler
     {
         var path = request.RequestUri!.AbsolutePath;
         string pathAndQuery = Uri.UnescapeDataString(request.RequestUri.PathAndQuery);
-        var recorded = new RecordedRequest(request.Method.Method, pathAndQuery, request.Headers.Authorization?.ToString(), request.Content?.Headers.TryGetValues("Content-Range", out var r) == true ? r.First() : null);
+        var recorded = new RecordedRequest(request.Method.Method, pathAndQuery, request.Headers.Authorization?.ToString(), request.Content?.Headers.TryGetValues("Content-Range", out var r) == true ? r.First() : null)
+        {
+            UserAgent = request.Headers.UserAgent.ToString(),
+        };
         lock (_gate) Requests.Add(recorded);
         Current.Value = recorded;
         await Task.Yield();
@@ -312,6 +315,8 @@ internal sealed record RecordedRequest(string Method, string PathAndQuery, strin
 {
     /// <summary>The blob this request served, once known (an upload's POST learns it when the upload closes).</summary>
     public Digest? Blob { get; set; }
+
+    public string UserAgent { get; init; } = "";
 }
 
 /// <summary>A fault to inject: on requests of a method whose path contains a text, answer a status or cut the connection.</summary>
