@@ -10,7 +10,7 @@ namespace MultiArch.Build.IntegrationTests.Fixtures;
 /// <c>/v2/</c> answers and is killed on dispose. Use it as an xunit class fixture, or start one
 /// with <see cref="StartAsync"/> when a test needs its own.
 /// </summary>
-public class RegistryFixture : IAsyncLifetime
+public class RegistryFixture : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private Process? _process;
@@ -142,6 +142,8 @@ public class RegistryFixture : IAsyncLifetime
         listener.Stop();
         return port;
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public Task DisposeAsync()
     {

@@ -125,6 +125,50 @@ public sealed class RegistryPushIntegrationTests : IClassFixture<RegistryFixture
     }
 }
 
+public sealed class RegistryResumeIntegrationTests
+{
+    [Fact]
+    public async Task ChunkedUploadCutMidPatchRecoversAgainstTheRealRegistry()
+    {
+        await using var registry = await RegistryFixture.StartAsync();
+        using var images = new TinyImages();
+        var layer = images.AddLayer(200_000, 600);
+        var image = images.Image(new Platform { OS = "linux", Architecture = "amd64" }, layer);
+        // The second PATCH (the layer's second chunk) loses its connection after 10 000 bytes.
+        await using var proxy = new CuttingProxy(registry.Port, "PATCH", skip: 1, cutAfterBytes: 10_000);
+        var log = new ListLog();
+        string home = Directory.CreateTempSubdirectory("mab-it-home").FullName;
+        using var client = new RegistryClient(new RegistryOptions
+        {
+            Environment = RegistryEnvironment.From(new Dictionary<string, string> { ["HOME"] = home }),
+            ChunkedUploadThreshold = 50_000,
+            ChunkSize = 60_000,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+            Log = log,
+        });
+        var target = new ImageReference(proxy.Host, "it/resume");
+
+        var result = await new RegistryDestination(client, target).WriteImageAsync(image, ["v1"], CancellationToken.None);
+
+        Assert.Equal(1, proxy.Cuts);
+        // distribution 2.8 keeps the bytes that arrived but then refuses the old upload state (404),
+        // so the client opens a new upload; a registry that reports its Range is resumed instead.
+        Assert.Contains(log.Lines, l => l.Contains("Resuming upload", StringComparison.Ordinal) || l.Contains("starting it again", StringComparison.Ordinal));
+        Assert.Equal(image.Blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
+        string copy = Path.Combine(home, "copy");
+        await ExternalTool.RunCheckedAsync("skopeo", "copy", "--src-tls-verify=false", $"docker://{registry.Host}/it/resume:v1", $"oci:{copy}:v1");
+        Assert.Equal(layer.Digest, Digest.Compute(File.ReadAllBytes(Path.Combine(copy, "blobs", "sha256", layer.Digest.Hex))));
+        Directory.Delete(home, recursive: true);
+    }
+}
+
+internal sealed class ListLog : MultiArch.Build.Diagnostics.IBuildLog
+{
+    public List<string> Lines { get; } = [];
+
+    public void Write(MultiArch.Build.Diagnostics.BuildLogLevel level, string message) { lock (Lines) Lines.Add(message); }
+}
+
 internal sealed class ListProgress(List<BlobProgress> items) : IProgress<BlobProgress>
 {
     public void Report(BlobProgress value) { lock (items) items.Add(value); }

@@ -35,6 +35,8 @@ internal sealed class FakeRegistry : HttpMessageHandler
     public List<RecordedRequest> Requests { get; } = [];
     public bool OmitDigestHeader { get; set; }
     public bool RefuseMounts { get; set; }
+    /// <summary>Drops an upload whose PATCH broke (as distribution does once its upload state no longer matches).</summary>
+    public bool LoseUploadOnReset { get; set; }
     /// <summary>Hands out absolute upload locations on another host (as registries backed by object storage do); that host needs no auth.</summary>
     public string? UploadHost { get; set; }
     public long? ChunkMinLength { get; set; }
@@ -262,7 +264,9 @@ internal sealed class FakeRegistry : HttpMessageHandler
         if (request.Method.Method != "PATCH" || uploads < 0) return;
         lock (_gate)
         {
-            if (_uploads.TryGetValue(path[(uploads + "/blobs/uploads/".Length)..], out var upload)) upload.Data.Write(received);
+            string id = path[(uploads + "/blobs/uploads/".Length)..];
+            if (LoseUploadOnReset) _uploads.Remove(id);
+            else if (_uploads.TryGetValue(id, out var upload)) upload.Data.Write(received);
         }
     }
 

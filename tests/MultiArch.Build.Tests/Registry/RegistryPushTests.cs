@@ -170,6 +170,28 @@ public class RegistryPushTests
     }
 
     [Fact]
+    public async Task UploadTheRegistryLostAfterAResetStartsAgain()
+    {
+        var registry = new FakeRegistry { LoseUploadOnReset = true };
+        var image = Image(new MemoryBlobSource(), new Platform { OS = "linux", Architecture = "amd64" }, RandomBytes(30_000, 15));
+        var layer = image.Blobs[1];
+        registry.AddFault(new Fault { Method = "PATCH", PathContains = "/blobs/uploads/", ResetAfterBytes = 2000, Skip = 1 });
+        var log = new CapturingLog();
+        using var client = new RegistryClient(new RegistryOptions
+        {
+            Handler = registry, Delay = (_, _) => Task.CompletedTask, Log = log,
+            Environment = RegistryEnvironment.From(new Dictionary<string, string>()), ChunkedUploadThreshold = 10_000, ChunkSize = 12_000,
+        });
+
+        await new RegistryDestination(client, Repo("app")).WriteImageAsync(image, ["v1"], CancellationToken.None);
+
+        Assert.Equal(layer.Descriptor.Digest, Digest.Compute(registry.Blob("app", layer.Descriptor.Digest)!));
+        Assert.Equal(["0-11999", "12000-23999", "0-11999", "12000-23999", "24000-29999"], registry.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange));
+        Assert.Contains("starting it again", log.All);
+        Assert.Equal(image.Descriptor.Digest, registry.Tag("app", "v1"));
+    }
+
+    [Fact]
     public async Task ConnectionResetMidPutStartsTheUploadAgain()
     {
         var registry = new FakeRegistry();

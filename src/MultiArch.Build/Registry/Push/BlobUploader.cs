@@ -148,11 +148,14 @@ internal sealed class BlobUploader
             Allowed = [HttpStatusCode.NotFound, HttpStatusCode.RequestedRangeNotSatisfiable],
         };
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.NoContent) return null;
-        if (response.Headers.Location is { } moved) session.Location = Resolve(target, moved);
-        long? end = ParseRangeEnd(response);
+        long? end = response.StatusCode == HttpStatusCode.NoContent ? ParseRangeEnd(response) : null;
         // "0-0" means either nothing or one byte; a new session is cheaper than guessing.
-        if (end is not > 0) return null;
+        if (end is not > 0)
+        {
+            Http.Log.Write(BuildLogLevel.Info, $"The upload in {target.Repository} cannot resume (status {(int)response.StatusCode}, range {end?.ToString() ?? "none"}); starting it again.");
+            return null;
+        }
+        if (response.Headers.Location is { } moved) session.Location = Resolve(target, moved);
         session.Offset = end.Value + 1;
         Http.Log.Write(BuildLogLevel.Info, $"Resuming upload in {target.Repository} at byte {session.Offset}.");
         return session;
