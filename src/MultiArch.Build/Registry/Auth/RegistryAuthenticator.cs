@@ -108,6 +108,8 @@ internal sealed class RegistryAuthenticator
         query.AddRange(scope.Scopes.Select(s => "scope=" + Uri.EscapeDataString(s)));
         if (credential?.UserName is { } user) query.Add("account=" + Uri.EscapeDataString(user));
         var uri = new UriBuilder(challenge.Realm!) { Query = string.Join('&', query) }.Uri;
+        if (credential is not null && uri.Scheme != Uri.UriSchemeHttps && !_http.Endpoint(_registry).IsPlainHttp)
+            throw new MabException(ErrorCode.RegistryAuthenticationFailed, $"Registry {_registry} sends credentials to a token service over plain HTTP ({uri.GetLeftPart(UriPartial.Path)}); they are not sent. Fix the registry's auth realm to use HTTPS.");
         var headers = credential is { HasPassword: true } ? new[] { ("Authorization", "Basic " + credential.BasicParameter()) } : [];
         return new RegistryRequest(_registry, HttpMethod.Get, uri, scope, $"token request for {scope}")
         {
@@ -156,6 +158,10 @@ internal sealed class RegistryAuthenticator
 
     private static string? Text(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+
+    /// <summary>The error for a request the registry still refuses after fresh credentials: wrong ones, or none where some are needed.</summary>
+    public async Task<MabException> RefusedAsync(RegistryRequest request, string codes) =>
+        await _credential.Value.ConfigureAwait(false) is null ? Missing(request) : Rejected(request, codes);
 
     public static MabException Rejected(RegistryRequest request, string codes) =>
         new(ErrorCode.RegistryAuthenticationFailed,

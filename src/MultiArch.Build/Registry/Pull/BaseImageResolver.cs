@@ -17,11 +17,11 @@ public sealed class BaseImageResolver
     private readonly ConcurrentDictionary<string, Lazy<Task<ManifestResponse>>> _tops = new(StringComparer.Ordinal);
 
     /// <param name="client">A client made with <see cref="Auth.CredentialPurpose.Pull"/>, so pull credentials apply.</param>
-    /// <param name="selector">How a platform is picked from an index; <see cref="ExactPlatformSelector"/> when null.</param>
+    /// <param name="selector">How a platform is picked from an index; containerd's rules (<see cref="MatcherPlatformSelector"/>) when null.</param>
     public BaseImageResolver(RegistryClient client, IPlatformSelector? selector = null)
     {
         _client = client;
-        _selector = selector ?? ExactPlatformSelector.Instance;
+        _selector = selector ?? MatcherPlatformSelector.Instance;
     }
 
     public async Task<ResolvedBase> ResolveAsync(ImageReference reference, Platform wanted, CancellationToken cancellationToken)
@@ -33,7 +33,7 @@ public sealed class BaseImageResolver
         {
             var index = OciJson.DeserializeIndex(top.Bytes);
             var chosen = _selector.Select(wanted, index.Manifests)
-                ?? throw new MabException(ErrorCode.BasePlatformNotFound, $"Base image {reference} has no image for platform {wanted}; it offers {_selector.Describe(index.Manifests)}. Choose a base image that supports {wanted}, or drop that RuntimeIdentifier.");
+                ?? throw new MabException(ErrorCode.BasePlatformNotFound, $"Base image {reference} has no image for platform {Platforms.PlatformFormatter.Format(wanted)}; it offers {_selector.Describe(index.Manifests)}. Choose a base image that supports {wanted}, or drop that RuntimeIdentifier.");
             var child = await _client.TryGetManifestAsync(reference.WithDigest(chosen.Digest), cancellationToken).ConfigureAwait(false)
                 ?? throw new MabException(ErrorCode.BaseImageNotFound, $"Base image index {pinned} lists {chosen.Digest} for {chosen.Platform}, but the registry does not have it. The base image is incomplete; choose another tag or digest.");
             if (child.IsIndex)

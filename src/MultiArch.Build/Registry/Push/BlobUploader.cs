@@ -16,6 +16,7 @@ namespace MultiArch.Build.Registry.Push;
 /// </summary>
 internal sealed class BlobUploader
 {
+    private const int MaxRenewals = 10;
     private readonly RegistryClient _client;
 
     public BlobUploader(RegistryClient client)
@@ -77,7 +78,7 @@ internal sealed class BlobUploader
         var descriptor = blob.Descriptor;
         bool chunked = descriptor.Size > _client.Options.ChunkedUploadThreshold
             || session.MinimumChunk is { } minimum && descriptor.Size > minimum;
-        for (int failures = 0; ; )
+        for (int failures = 0, renewals = 0; ; )
         {
             try
             {
@@ -87,8 +88,11 @@ internal sealed class BlobUploader
             }
             catch (RegistryTransientException failure)
             {
-                if (++failures >= Http.Retry.MaxAttempts) throw failure.GiveUp(failures);
+                // A token that expired mid-upload is renewed already; that is no reason to wait or to give up sooner.
+                bool renewed = failure.Status == HttpStatusCode.Unauthorized && ++renewals <= MaxRenewals;
+                if (!renewed && ++failures >= Http.Retry.MaxAttempts) throw failure.GiveUp(failures);
                 Http.Log.Write(BuildLogLevel.Info, $"{failure.Message} on {target.Registry}; resuming.");
+                if (renewed) continue; // refused before any byte was taken: the same session goes on
                 await Http.Retry.WaitAsync(failures + 1, null, cancellationToken).ConfigureAwait(false);
                 // The last request may have landed with only its answer lost.
                 if (await _client.BlobExistsAsync(target, descriptor.Digest, cancellationToken).ConfigureAwait(false)) return;
@@ -144,11 +148,14 @@ internal sealed class BlobUploader
             Allowed = [HttpStatusCode.NotFound, HttpStatusCode.RequestedRangeNotSatisfiable],
         };
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.NoContent) return null;
-        if (response.Headers.Location is { } moved) session.Location = Resolve(target, moved);
-        long? end = ParseRangeEnd(response);
+        long? end = response.StatusCode == HttpStatusCode.NoContent ? ParseRangeEnd(response) : null;
         // "0-0" means either nothing or one byte; a new session is cheaper than guessing.
-        if (end is not > 0) return null;
+        if (end is not > 0)
+        {
+            Http.Log.Write(BuildLogLevel.Info, $"The upload in {target.Repository} cannot resume (status {(int)response.StatusCode}, range {end?.ToString() ?? "none"}); starting it again.");
+            return null;
+        }
+        if (response.Headers.Location is { } moved) session.Location = Resolve(target, moved);
         session.Offset = end.Value + 1;
         Http.Log.Write(BuildLogLevel.Info, $"Resuming upload in {target.Repository} at byte {session.Offset}.");
         return session;

@@ -56,7 +56,8 @@ internal sealed class RegistryHttp : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
     {
-        var authenticator = request.Anonymous ? null : Authenticator(request.Registry);
+        // Credentials go only to the registry itself, never to another host an upload location or realm points at.
+        var authenticator = request.Anonymous || !IsRegistryHost(request) ? null : Authenticator(request.Registry);
         int authRounds = 0;
         for (int attempt = 1; ; attempt++)
         {
@@ -88,7 +89,8 @@ internal sealed class RegistryHttp : IDisposable
                     continue;
                 }
                 string codes = await RegistryErrors.ReadCodesAsync(response, cancellationToken).ConfigureAwait(false);
-                if (status == HttpStatusCode.Unauthorized) throw RegistryAuthenticator.Rejected(request, codes);
+                if (status == HttpStatusCode.Unauthorized)
+                    throw authenticator is null ? RegistryAuthenticator.Rejected(request, codes) : await authenticator.RefusedAsync(request, codes).ConfigureAwait(false);
                 if (status == HttpStatusCode.Forbidden) throw RegistryErrors.Denied(request, codes);
                 if (!RetryPolicy.IsRetryable(status)) throw RegistryErrors.Failed(request, status, codes, attempt);
                 if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} answered {(int)status}", status);
@@ -115,6 +117,12 @@ internal sealed class RegistryHttp : IDisposable
             await response.Content.LoadIntoBufferAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         return response;
+    }
+
+    private bool IsRegistryHost(RegistryRequest request)
+    {
+        var registry = Endpoint(request.Registry).BaseUri;
+        return string.Equals(request.Uri.Host, registry.Host, StringComparison.OrdinalIgnoreCase) && request.Uri.Port == registry.Port;
     }
 
     private static bool IsConnectionFailure(Exception ex, CancellationToken cancellationToken) =>

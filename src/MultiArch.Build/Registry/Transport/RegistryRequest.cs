@@ -62,7 +62,7 @@ internal sealed class RegistryTransientException : Exception
 
     /// <summary>The coded error to end with once the caller has no tries left.</summary>
     public Diagnostics.MabException GiveUp(int attempts) =>
-        Status is { } status
-            ? RegistryErrors.Failed(Request, status, "", attempts)
+        Status == HttpStatusCode.Unauthorized ? Auth.RegistryAuthenticator.Rejected(Request, "")
+        : Status is { } status ? RegistryErrors.Failed(Request, status, "", attempts)
             : RegistryErrors.Unreachable(Request, InnerException ?? this, attempts);
 }
