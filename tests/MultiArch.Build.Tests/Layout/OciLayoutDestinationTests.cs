@@ -43,10 +43,7 @@ public class OciLayoutDestinationTests
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["arm64"], default);
 
         string bundle = temp.Combine("bundle");
-        var arguments = new List<string> { "unpack" };
-        if (Environment.UserName != "root") arguments.Add("--rootless");
-        arguments.AddRange(["--image", $"{layout}:arm64", bundle]);
-        ExternalTool.RunOk("umoci", [.. arguments]);
+        ExternalTool.UmociUnpack(layout, "arm64", bundle);
 
         string rootfs = Path.Combine(bundle, "rootfs");
         Assert.Equal("#!/bin/sh\necho modes\n", File.ReadAllText(Path.Combine(rootfs, "app/run.sh")));

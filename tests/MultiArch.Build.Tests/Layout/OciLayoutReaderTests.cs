@@ -27,7 +27,7 @@ public class OciLayoutReaderTests
 
         ExternalTool.ValidateLayout(layout, "derived");
         string bundle = temp.Combine("bundle");
-        ExternalTool.RunOk("umoci", "unpack", "--rootless", "--image", $"{layout}:derived", bundle);
+        ExternalTool.UmociUnpack(layout, "derived", bundle);
         Assert.Equal("marker=base-amd64\n", File.ReadAllText(Path.Combine(bundle, "rootfs/app/config.txt")));
         Assert.Equal("extra", File.ReadAllText(Path.Combine(bundle, "rootfs/extra.txt")));
         Assert.Equal(TestLayer.Executable, File.GetUnixFileMode(Path.Combine(bundle, "rootfs/app/run.sh")));
