@@ -36,8 +36,15 @@ public class OciArchiveDestinationTests
         string copy = temp.Combine("copy");
         ExternalTool.RunOk("skopeo", "copy", "--all", $"oci-archive:{archive}:1.0", $"oci:{copy}:copied");
         await LayoutAssert.CompleteAsync(copy);
-        using var copied = await OciLayoutReader.OpenAsync(copy);
-        Assert.Equal(index.Descriptor.Digest, copied.Resolve("copied").Digest);
+        using (var copied = await OciLayoutReader.OpenAsync(copy))
+            Assert.Equal(index.Descriptor.Digest, copied.Resolve("copied").Digest);
+
+        // And an archive skopeo wrote reads back the same.
+        string skopeoArchive = temp.Combine("skopeo.tar");
+        ExternalTool.RunOk("skopeo", "copy", "--all", $"oci:{copy}:copied", $"oci-archive:{skopeoArchive}:again");
+        using var fromSkopeo = await OciLayoutReader.OpenAsync(skopeoArchive);
+        Assert.Equal(index.Descriptor.Digest, fromSkopeo.Resolve("again").Digest);
+        await LayoutAssert.CompleteAsync(fromSkopeo.Root);
     }
 
     [Fact]

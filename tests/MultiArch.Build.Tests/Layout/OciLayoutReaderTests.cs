@@ -78,4 +78,20 @@ public class OciLayoutReaderTests
         var result = ExternalTool.Run("oci-image-tool", "validate", "--type", "image", "--ref", "name=x", layout);
         Assert.True(result.ExitCode != 0, result.ToString());
     }
+
+    [Fact]
+    public async Task AnArchiveReaderRemovesItsUnpackedCopyOnDispose()
+    {
+        using var temp = new TempFolder();
+        string archive = temp.Combine("image.tar");
+        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        await new OciArchiveDestination(archive).WriteImageAsync(image, ["x"], default);
+
+        var reader = await OciLayoutReader.OpenAsync(archive);
+        string unpacked = reader.Root;
+        Assert.Equal(image.Manifest.Config.Digest, reader.ReadImage(reader.Resolve("x")).Manifest.Config.Digest);
+        reader.Dispose();
+        Assert.False(Directory.Exists(unpacked));
+        Assert.True(File.Exists(archive));
+    }
 }
