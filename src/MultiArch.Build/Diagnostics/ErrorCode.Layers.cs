@@ -1,0 +1,23 @@
+namespace MultiArch.Build.Diagnostics;
+
+public static partial class ErrorCode
+{
+    /// <summary>A symlink in the folder being layered points outside it (absolute, or too many "..").</summary>
+    public const string LayerSymlinkEscapesRoot = "MAB1201";
+    /// <summary>A source file disappeared or could not be opened while its layer was being written.</summary>
+    public const string LayerSourceVanished = "MAB1202";
+    /// <summary>A source file changed size while its layer was being written.</summary>
+    public const string LayerSourceChanged = "MAB1203";
+    /// <summary>The folder being layered holds something a layer cannot carry (a device, FIFO or socket).</summary>
+    public const string LayerUnsupportedFileType = "MAB1204";
+    /// <summary>An image path is not an absolute, normalised path (empty segment, "." or "..").</summary>
+    public const string LayerInvalidImagePath = "MAB1205";
+    /// <summary>Two entries of one layer map to the same image path, or a file or symlink is also used as a directory.</summary>
+    public const string LayerDuplicatePath = "MAB1206";
+    /// <summary>SOURCE_DATE_EPOCH or a configured mtime is not a whole number of seconds in range.</summary>
+    public const string LayerInvalidMtime = "MAB1207";
+    /// <summary>The layer media type is not one the writer produces (tar or tar+gzip).</summary>
+    public const string LayerUnsupportedMediaType = "MAB1208";
+    /// <summary>The folder to layer does not exist.</summary>
+    public const string LayerSourceFolderMissing = "MAB1209";
+}

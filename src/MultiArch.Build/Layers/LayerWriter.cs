@@ -1,0 +1,92 @@
+using System.IO.Compression;
+using MultiArch.Build.Blobs;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Layers;
+
+/// <summary>
+/// Writes a layer blob in one streaming pass: entries become a tar, the tar bytes are hashed
+/// (diff_id) on their way into gzip, and the gzip bytes are hashed (digest) on their way into a
+/// temp file in the blob store, which is then committed under its digest. Memory stays flat
+/// however big the layer is.
+/// </summary>
+/// <remarks>
+/// The same entries, source bytes and options give the same tar on every machine: entries sorted
+/// by path with every parent directory present, mtime from <see cref="LayerWriterOptions.Mtime"/>
+/// (SOURCE_DATE_EPOCH, or 2000-01-01T00:00:00Z), configured uid/gid, empty user and group names,
+/// the entries' own modes, and PAX headers named without a process id. The gzip header is fixed
+/// too, so the digest is the same wherever the same compressor (zlib-ng in .NET 9 and later) runs;
+/// a different deflate implementation may compress differently, which changes the digest but
+/// never the diff_id.
+/// </remarks>
+public sealed class LayerWriter
+{
+    private readonly LayerWriterOptions _options;
+
+    public LayerWriter(LayerWriterOptions? options = null)
+    {
+        _options = options ?? LayerWriterOptions.Default;
+        _options.Validate();
+    }
+
+    public LayerWriterOptions Options => _options;
+
+    public async Task<LayerResult> WriteAsync(IEnumerable<LayerEntry> entries, BlobStore store, CancellationToken cancellationToken)
+    {
+        var ordered = LayerTree.Arrange(entries);
+        var (tempPath, file) = store.CreateTemp();
+        try
+        {
+            LayerResult result;
+            await using (file.ConfigureAwait(false))
+            {
+                result = await WriteBlobAsync(ordered, file, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            store.Commit(tempPath, result.Descriptor.Digest);
+            return result;
+        }
+        catch
+        {
+            File.Delete(tempPath);
+            throw;
+        }
+    }
+
+    private async Task<LayerResult> WriteBlobAsync(IReadOnlyList<LayerEntry> entries, Stream file, CancellationToken cancellationToken)
+    {
+        using var blob = new HashingWriteStream(file);
+        Stream? compressor = _options.IsCompressed ? Compressor(blob) : null;
+        try
+        {
+            using var tar = new HashingWriteStream(compressor ?? blob);
+            await WriteTarAsync(entries, tar, cancellationToken).ConfigureAwait(false);
+            compressor?.Dispose(); // ends the gzip member: final block and trailer
+            compressor = null;
+            blob.Flush();
+
+            var diffId = tar.GetDigest();
+            var digest = _options.IsCompressed ? blob.GetDigest() : diffId;
+            var descriptor = new Descriptor { MediaType = _options.MediaType, Digest = digest, Size = blob.BytesWritten };
+            return new LayerResult(descriptor, diffId, tar.BytesWritten);
+        }
+        finally
+        {
+            compressor?.Dispose(); // frees the native compressor when writing failed
+        }
+    }
+
+    private async Task WriteTarAsync(IReadOnlyList<LayerEntry> entries, Stream tar, CancellationToken cancellationToken)
+    {
+        using var writer = new TarStreamWriter(tar, _options);
+        foreach (var entry in entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        writer.Finish();
+    }
+
+    private Stream Compressor(Stream blob) =>
+        new GZipStream(new FixedGzipHeaderStream(blob), _options.CompressionLevel, leaveOpen: true);
+}

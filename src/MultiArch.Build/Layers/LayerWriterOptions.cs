@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.IO.Compression;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Layers;
+
+/// <summary>How <see cref="LayerWriter"/> stamps and compresses a layer. The defaults give the same bytes on every machine.</summary>
+public sealed record LayerWriterOptions
+{
+    /// <summary>
+    /// The mtime used when SOURCE_DATE_EPOCH is not set: 2000-01-01T00:00:00Z (946684800 seconds
+    /// since the Unix epoch). A fixed, non-zero date, because some tools read an mtime of 0 as
+    /// "unknown" and rebuild or warn.
+    /// </summary>
+    public const long DefaultMtime = 946684800;
+
+    /// <summary>The largest mtime a ustar header holds in its 11 octal digits (year 2242).</summary>
+    public const long MaxMtime = (1L << 33) - 1;
+
+    /// <summary>
+    /// Seconds since the Unix epoch stamped on every entry. Defaults to SOURCE_DATE_EPOCH when
+    /// that environment variable is set, otherwise <see cref="DefaultMtime"/>.
+    /// </summary>
+    public long Mtime { get; init; } = MtimeFromEnvironment();
+
+    /// <summary>Owner stored on every entry; 0 (root) by default. User and group names are always empty.</summary>
+    public int Uid { get; init; }
+
+    public int Gid { get; init; }
+
+    /// <summary>Optimal by default; Fastest or SmallestSize trade size for time. Ignored for an uncompressed tar.</summary>
+    public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Optimal;
+
+    /// <summary>A gzip layer type (OCI or Docker) or the uncompressed OCI tar type.</summary>
+    public string MediaType { get; init; } = MediaTypes.OciLayerGzip;
+
+    public static LayerWriterOptions Default => new();
+
+    /// <summary>Reads SOURCE_DATE_EPOCH (the reproducible-builds convention) or falls back to <see cref="DefaultMtime"/>.</summary>
+    public static long MtimeFromEnvironment() =>
+        ParseSourceDateEpoch(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"));
+
+    public static long ParseSourceDateEpoch(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return DefaultMtime;
+        if (long.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxMtime)
+            return seconds;
+        throw new MabException(ErrorCode.LayerInvalidMtime,
+            $"SOURCE_DATE_EPOCH is '{value}', which is not a whole number of seconds between 0 and {MaxMtime}. Set it to a Unix timestamp such as the last commit's (git log -1 --format=%ct), or unset it.");
+    }
+
+    internal bool IsCompressed => MediaType switch
+    {
+        MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip or MediaTypes.OciLayerNondistributableGzip => true,
+        MediaTypes.OciLayerTar => false,
+        _ => throw new MabException(ErrorCode.LayerUnsupportedMediaType,
+            $"Layers cannot be written as '{MediaType}'. Use {MediaTypes.OciLayerGzip}, {MediaTypes.DockerLayerGzip} or {MediaTypes.OciLayerTar}."),
+    };
+
+    internal void Validate()
+    {
+        _ = IsCompressed;
+        if (Mtime < 0 || Mtime > MaxMtime)
+            throw new MabException(ErrorCode.LayerInvalidMtime, $"The layer mtime {Mtime} is outside 0..{MaxMtime}. Use a Unix timestamp in seconds.");
+        if (Uid < 0 || Gid < 0)
+            throw new ArgumentOutOfRangeException(nameof(Uid), "uid and gid must not be negative.");
+    }
+}

@@ -1,0 +1,142 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+using MultiArch.Build.Diagnostics;
+
+namespace MultiArch.Build.Layers;
+
+/// <summary>
+/// Writes layer entries as a tar stream: headers from <see cref="TarHeaderEncoder"/>, file content
+/// streamed from disk in large chunks, and the two zero blocks that end an archive. Every entry
+/// gets the configured mtime, uid and gid, and empty user and group names.
+/// </summary>
+internal sealed class TarStreamWriter : IDisposable
+{
+    // Large chunks keep per-call overhead in the compressor and hashes negligible; two of them let
+    // the next read run while the current chunk is being compressed.
+    private const int ChunkSize = 1 << 20;
+
+    private static readonly byte[] ZeroBlock = new byte[UstarBlock.Size];
+
+    private readonly Stream _output;
+    private readonly LayerWriterOptions _options;
+    private readonly byte[] _scratch = new byte[UstarBlock.Size];
+    private readonly byte[] _current = ArrayPool<byte>.Shared.Rent(ChunkSize);
+    private readonly byte[] _next = ArrayPool<byte>.Shared.Rent(ChunkSize);
+
+    public TarStreamWriter(Stream output, LayerWriterOptions options)
+    {
+        _output = output;
+        _options = options;
+    }
+
+    public async Task WriteAsync(LayerEntry entry, CancellationToken cancellationToken)
+    {
+        string name = entry.ImagePath.TrimStart('/');
+        switch (entry.Kind)
+        {
+            case LayerEntryKind.Directory:
+                WriteHeader(name + "/", TarHeader.DirectoryType, entry.Mode, 0, null);
+                break;
+            case LayerEntryKind.Symlink:
+                WriteHeader(name, TarHeader.SymbolicLink, entry.Mode, 0, entry.LinkTarget);
+                break;
+            default:
+                await WriteFileAsync(name, entry, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>Ends the archive with two zero blocks.</summary>
+    public void Finish()
+    {
+        _output.Write(ZeroBlock);
+        _output.Write(ZeroBlock);
+    }
+
+    private void WriteHeader(string name, byte type, UnixFileMode mode, long size, string? link) =>
+        TarHeaderEncoder.Write(_output, new TarHeader(name, type, mode, size, _options.Mtime, _options.Uid, _options.Gid, link), _scratch);
+
+    private async Task WriteFileAsync(string name, LayerEntry entry, CancellationToken cancellationToken)
+    {
+        string source = entry.SourcePath!;
+        using SafeFileHandle handle = Open(source, entry.ImagePath);
+        // The size comes from the open handle, so a file replaced between planning and writing is
+        // still written whole; a file that changes while it is read is caught below.
+        long size = RandomAccess.GetLength(handle);
+        WriteHeader(name, TarHeader.RegularFile, entry.Mode, size, null);
+        await CopyContentAsync(handle, size, source, cancellationToken).ConfigureAwait(false);
+        if (RandomAccess.Read(handle, _scratch.AsSpan(0, 1), size) != 0)
+            throw Changed(source, size, "grew");
+        _output.Write(ZeroBlock, 0, TarHeaderEncoder.Padding(size));
+    }
+
+    private async Task CopyContentAsync(SafeFileHandle handle, long size, string source, CancellationToken cancellationToken)
+    {
+        byte[] current = _current, next = _next;
+        long offset = 0;
+        ValueTask<int> pending = ReadChunk(handle, current, offset, size, cancellationToken);
+        bool awaited = false;
+        try
+        {
+            while (offset < size)
+            {
+                awaited = true;
+                int read = await pending.ConfigureAwait(false);
+                if (read == 0) throw Changed(source, size, "shrank");
+                offset += read;
+                if (offset < size)
+                {
+                    pending = ReadChunk(handle, next, offset, size, cancellationToken);
+                    awaited = false;
+                }
+                _output.Write(current, 0, read);
+                (current, next) = (next, current);
+            }
+        }
+        finally
+        {
+            // A read still in flight must finish before its buffer goes back to the pool.
+            if (!awaited) await DrainAsync(pending).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task DrainAsync(ValueTask<int> pending)
+    {
+        try { await pending.ConfigureAwait(false); }
+        catch (Exception e) when (e is IOException or OperationCanceledException) { /* the first error is the one reported */ }
+    }
+
+    private static ValueTask<int> ReadChunk(SafeFileHandle handle, byte[] buffer, long offset, long size, CancellationToken cancellationToken)
+    {
+        int length = (int)Math.Min(buffer.Length, size - offset);
+        return length <= 0 ? ValueTask.FromResult(0) : RandomAccess.ReadAsync(handle, buffer.AsMemory(0, length), offset, cancellationToken);
+    }
+
+    private static SafeFileHandle Open(string source, string imagePath)
+    {
+        try
+        {
+            return File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new MabException(ErrorCode.LayerSourceVanished,
+                $"{source} (for {imagePath}) disappeared while the layer was being written. Make sure nothing cleans or rebuilds the publish folder while the image is built, then build again.", e);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new MabException(ErrorCode.LayerSourceVanished,
+                $"{source} (for {imagePath}) could not be opened: {e.Message} Make sure the file exists and is readable, then build again.", e);
+        }
+    }
+
+    private static MabException Changed(string source, long size, string how) =>
+        new(ErrorCode.LayerSourceChanged,
+            $"{source} {how} while the layer was being written (it was {size} bytes when opened). Make sure nothing writes to the publish folder while the image is built, then build again.");
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_current);
+        ArrayPool<byte>.Shared.Return(_next);
+    }
+}

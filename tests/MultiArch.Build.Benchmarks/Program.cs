@@ -1,0 +1,3 @@
+using MultiArch.Build.Benchmarks;
+
+return await Commands.RunAsync(args);
