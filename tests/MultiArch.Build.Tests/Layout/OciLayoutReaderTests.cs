@@ -15,12 +15,12 @@ public class OciLayoutReaderTests
         using var temp = new TempFolder();
         var store = new BlobStore(temp.Combine("store"));
         string baseLayout = temp.Combine("base");
-        await new OciLayoutDestination(baseLayout).WriteIndexAsync(TestImages.BuildIndex(store, "base"), ["base"], default);
+        await new OciLayoutDestination(baseLayout).WriteIndexAsync(await TestImages.BuildIndexAsync(store, "base"), ["base"], default);
 
         using var reader = await OciLayoutReader.OpenAsync(baseLayout);
         var baseIndex = reader.ReadIndex(reader.Resolve("base"));
         var baseImage = reader.ReadImage(baseIndex.Manifests[0]);
-        var layer = TestLayer.Create(store, "COPY extra /", new TestFile("extra.txt", "extra", TestLayer.Plain));
+        var layer = await TestLayer.CreateAsync(store, "COPY extra /", new TestFile("extra.txt", "extra", TestLayer.Plain));
         var image = ImageBuilder.Build(baseImage, [layer], new ImageConfigEdits { Cmd = ["--verbose"] });
         string layout = temp.Combine("derived");
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["derived"], default);
@@ -48,7 +48,7 @@ public class OciLayoutReaderTests
         Assert.Equal(ErrorCode.InvalidLayoutArchive, notTar.Code);
 
         string layout = temp.Combine("layout");
-        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["x"], default);
         using var reader = await OciLayoutReader.OpenAsync(layout);
         Assert.Equal(ErrorCode.LayoutRefNotFound, Assert.Throws<MabException>(() => reader.Resolve("y")).Code);
@@ -69,7 +69,7 @@ public class OciLayoutReaderTests
         // Proves the oci-image-tool checks above can fail: the same layout minus one layer is rejected.
         using var temp = new TempFolder();
         string layout = temp.Combine("layout");
-        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["x"], default);
         ExternalTool.ValidateLayout(layout, "x");
 
@@ -84,7 +84,7 @@ public class OciLayoutReaderTests
     {
         using var temp = new TempFolder();
         string archive = temp.Combine("image.tar");
-        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
         await new OciArchiveDestination(archive).WriteImageAsync(image, ["x"], default);
 
         var reader = await OciLayoutReader.OpenAsync(archive);
