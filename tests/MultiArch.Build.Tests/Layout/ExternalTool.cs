@@ -70,4 +70,13 @@ public static class ExternalTool
         var result = Run("oci-image-tool", "validate", "--type", type, path);
         Assert.True(result.ExitCode == 0, $"oci-image-tool validate --type {type} {path} -> {result}");
     }
+
+    /// <summary>Unpacks a layout ref into a runtime bundle with umoci, rootless unless running as root.</summary>
+    public static void UmociUnpack(string layout, string refName, string bundle)
+    {
+        var arguments = new List<string> { "unpack" };
+        if (Environment.UserName != "root") arguments.Add("--rootless");
+        arguments.AddRange(["--image", $"{layout}:{refName}", bundle]);
+        RunOk("umoci", [.. arguments]);
+    }
 }
