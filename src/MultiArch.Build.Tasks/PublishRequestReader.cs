@@ -20,6 +20,10 @@ internal static class PublishRequestReader
         if (changed)
             warnings.Add(new(ErrorCode.RepositoryNormalized, $"ContainerRepository '{task.Repository}' is not a valid repository name; using '{repository}'. Set ContainerRepository to a lowercase name to silence this."));
 
+        var created = ReproducibleTime.Created();
+        var generated = task.GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value"))).ToList();
+        var labels = task.GenerateLabels ? OciAnnotations.Combine(generated, created, Pairs(task.Labels)) : Pairs(task.Labels);
+        var annotations = task.GenerateAnnotations ? OciAnnotations.Combine(generated, created, Pairs(task.Annotations)) : Pairs(task.Annotations);
         var request = new ContainerPublishRequest
         {
             Platforms = task.Platforms.Select(p => ReadPlatform(p, task.PublishedFiles)).ToList(),
@@ -50,11 +54,14 @@ internal static class PublishRequestReader
             Edits = new ImageConfigEdits
             {
                 Env = task.EnvironmentVariables.Select(e => (e.ItemSpec, e.GetMetadata("Value"))).ToList(),
-                Labels = Pairs(task.Labels),
-                Annotations = Pairs(task.Annotations),
+                Labels = labels,
+                Annotations = annotations,
                 Ports = task.Ports.Select(p => p.ItemSpec.Contains('/') ? p.ItemSpec : $"{p.ItemSpec}/{TypeOf(p)}").ToList(),
-                Created = ReproducibleTime.Created(),
+                Created = created,
             },
+            IndexAnnotations = annotations,
+            AnnotateBase = task.GenerateAnnotations,
+            LabelBase = task.GenerateLabels,
         };
         return (request, warnings);
     }

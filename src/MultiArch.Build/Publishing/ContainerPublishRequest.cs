@@ -20,4 +20,10 @@ public sealed record ContainerPublishRequest
     public ImageFormat? Format { get; init; }
 
     public IReadOnlyDictionary<string, string> IndexAnnotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Adds org.opencontainers.image.base.name/base.digest annotations (per manifest, and on the index when all platforms share a base).</summary>
+    public bool AnnotateBase { get; init; }
+
+    /// <summary>Adds org.opencontainers.image.base.name/base.digest labels to each config.</summary>
+    public bool LabelBase { get; init; }
 }
