@@ -78,6 +78,35 @@ public class IndexTargetsEvaluationTests
         Assert.Equal("true", instance.GetPropertyValue("ContainerGenerateAnnotations"));
     }
 
+    [Fact]
+    public void TheRevisionComesFromGitWhenTheProjectDoesNotSetOne()
+    {
+        using var project = new EvaluationProject(Console);
+        string directory = Path.GetDirectoryName(project.ProjectPath)!;
+        Git(directory, "init", "-q", ".");
+        Git(directory, "-c", "user.name=MultiArch.Build", "-c", "user.email=dev@multiarch.build", "commit", "-q", "--allow-empty", "-m", "probe");
+        string head = Git(directory, "rev-parse", "HEAD").Trim();
+
+        var (ok, instance, errors, warnings) = project.Run("_MultiArchComputeImageMetadata");
+
+        Assert.True(ok, string.Join(Environment.NewLine, errors));
+        Assert.Empty(warnings);
+        Assert.Equal(40, head.Length);
+        Assert.Equal(head, instance.GetItems("_MultiArchGeneratedAnnotation").Single(i => i.EvaluatedInclude == "org.opencontainers.image.revision").GetMetadataValue("Value"));
+    }
+
+    private static string Git(string directory, params string[] arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
+        return output;
+    }
+
     [Theory]
     [InlineData("CreateContainerIndex")]
     [InlineData("InspectContainerImage")]
