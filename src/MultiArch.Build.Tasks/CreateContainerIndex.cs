@@ -20,7 +20,8 @@ public sealed partial class CreateContainerIndex : AsyncTask
             Repository = RepositoryNames.Normalize(Repository).Name,
             Tags = Publishing.ImageTags.ParseList(ImageTags),
             Append = Append,
-            Annotations = GenerateAnnotations ? OciAnnotations.Combine(generated, ReproducibleTime.Created(), own) : own,
+            Annotations = own,
+            GeneratedAnnotations = GenerateAnnotations ? OciAnnotations.Combine(generated, ReproducibleTime.Created(), new Dictionary<string, string>()) : new Dictionary<string, string>(),
         };
         var result = await ContainerIndexing.RunAsync(request, new MSBuildLog(Log), InsecureRegistries, cancellationToken).ConfigureAwait(false);
 

@@ -23,7 +23,7 @@ internal static class PublishRequestReader
         var created = ReproducibleTime.Created();
         var generated = task.GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value"))).ToList();
         var labels = task.GenerateLabels ? OciAnnotations.Combine(generated, created, Pairs(task.Labels)) : Pairs(task.Labels);
-        var annotations = task.GenerateAnnotations ? OciAnnotations.Combine(generated, created, Pairs(task.Annotations)) : Pairs(task.Annotations);
+        var annotations = Pairs(task.Annotations);
         var request = new ContainerPublishRequest
         {
             Platforms = task.Platforms.Select(p => ReadPlatform(p, task.PublishedFiles)).ToList(),
@@ -60,7 +60,7 @@ internal static class PublishRequestReader
                 Created = created,
             },
             IndexAnnotations = annotations,
-            AnnotateBase = task.GenerateAnnotations,
+            GeneratedAnnotations = task.GenerateAnnotations ? OciAnnotations.Combine(generated, created, new Dictionary<string, string>()) : new Dictionary<string, string>(),
             LabelBase = task.GenerateLabels,
         };
         return (request, warnings);

@@ -138,13 +138,36 @@ public sealed class IndexToolingTests(SdkFixture fixture)
         Assert.Equal(baseAmd64, labels.GetProperty("org.opencontainers.image.base.digest").GetString());
     }
 
+    [Fact]
+    public void ADockerImageGetsLabelsButNoAnnotationsAndCannotBeMergedWithAnOciImage()
+    {
+        using var app = new AppProject(fixture, "DockerFormat", AppProject.ConsoleProperties("<Version>4.5.6</Version>"), Program);
+        var docker = PushByDigest(app, "linux-x64", "e2e/docker-format", "ContainerImageFormat=Docker");
+        string reference = $"{fixture.Registry}/e2e/docker-format@{docker.Digest}";
+
+        var manifest = Skopeo.InspectRaw(reference);
+        Assert.Equal("application/vnd.docker.distribution.manifest.v2+json", manifest.GetProperty("mediaType").GetString());
+        Assert.False(manifest.TryGetProperty("annotations", out _));
+        Assert.Equal("4.5.6", Skopeo.Config(reference).GetProperty("config").GetProperty("Labels").GetProperty("org.opencontainers.image.version").GetString());
+
+        // The seeded base's arm64 image is OCI: one index cannot hold both families.
+        string baseArm64 = Skopeo.InspectRaw(fixture.RuntimeBase).GetProperty("manifests").EnumerateArray()
+            .Single(m => Skopeo.PlatformOf(m) == "linux/arm64/v8").GetProperty("digest").GetString()!;
+        var merge = app.MSBuild("CreateContainerIndex", NoEnvironment,
+            $"ContainerIndexSources={docker.Digest} {fixture.Registry}/dotnet/runtime@{baseArm64}",
+            $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/docker-format", "ContainerImageTags=mixed");
+        Assert.NotEqual(0, merge.ExitCode);
+        Assert.Contains("MAB4004", merge.Output);
+        Assert.Empty(Skopeo.Tags($"{fixture.Registry}/e2e/docker-format") ?? []);
+    }
+
     private sealed record PushedImage(string Platform, string Digest);
 
-    private PushedImage PushByDigest(AppProject app, string rid, string repository)
+    private PushedImage PushByDigest(AppProject app, string rid, string repository, params string[] extra)
     {
         string metadata = Path.Combine(app.Directory, $"{rid}.json");
-        var publish = app.Publish($"ContainerPlatforms={rid}", $"ContainerRegistry={fixture.Registry}", $"ContainerRepository={repository}",
-            $"ContainerBaseImage={fixture.RuntimeBase}", "ContainerPushByDigest=true", "UseAppHost=false", $"ContainerMetadataFile={metadata}");
+        var publish = app.Publish([$"ContainerPlatforms={rid}", $"ContainerRegistry={fixture.Registry}", $"ContainerRepository={repository}",
+            $"ContainerBaseImage={fixture.RuntimeBase}", "ContainerPushByDigest=true", "UseAppHost=false", $"ContainerMetadataFile={metadata}", .. extra]);
         Assert.True(publish.ExitCode == 0, publish.All);
         var meta = JsonDocument.Parse(File.ReadAllBytes(metadata)).RootElement;
         Assert.False(meta.TryGetProperty("indexDigest", out _));

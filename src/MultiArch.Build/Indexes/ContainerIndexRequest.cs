@@ -12,5 +12,9 @@ public sealed record ContainerIndexRequest
     /// <summary>Adds to (or replaces platforms of) the index the first tag names, keeping its other platforms.</summary>
     public bool Append { get; init; }
 
+    /// <summary>ContainerAnnotation items, set on the index.</summary>
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Generated org.opencontainers.image.* annotations, under <see cref="Annotations"/>; left out of a Docker manifest list.</summary>
+    public IReadOnlyDictionary<string, string> GeneratedAnnotations { get; init; } = new Dictionary<string, string>();
 }

@@ -39,7 +39,7 @@ public static class ContainerIndexing
         var (existing, existingAnnotations) = request.Append
             ? await ReadExistingAsync(target.WithTag(request.Tags[0]), reader, pullClient, log, cancellationToken).ConfigureAwait(false)
             : ([], null);
-        var index = IndexComposer.Compose(existing, added, request.Annotations, existingAnnotations);
+        var index = IndexComposer.Compose(existing, added, request.Annotations, existingAnnotations, request.GeneratedAnnotations);
 
         var destination = new RegistryDestination(pushClient, target);
         var written = await destination.WriteIndexAsync(index, request.Tags, cancellationToken).ConfigureAwait(false);

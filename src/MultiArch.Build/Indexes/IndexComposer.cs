@@ -12,17 +12,19 @@ namespace MultiArch.Build.Indexes;
 /// </summary>
 public static class IndexComposer
 {
-    public static IndexArtifact Compose(IReadOnlyList<IndexEntry> existing, IReadOnlyList<IndexEntry> added, IReadOnlyDictionary<string, string>? annotations = null, StringMap? existingAnnotations = null)
+    /// <param name="generated">Generated annotations, under <paramref name="annotations"/>; a Docker manifest list gets none (its schema has no annotations).</param>
+    public static IndexArtifact Compose(IReadOnlyList<IndexEntry> existing, IReadOnlyList<IndexEntry> added, IReadOnlyDictionary<string, string>? annotations = null, StringMap? existingAnnotations = null, IReadOnlyDictionary<string, string>? generated = null)
     {
         var addedImages = DistinctImages(added);
         var images = Merge(existing.Where(e => !e.IsAttestation).ToList(), addedImages);
         var attestations = AttestationsFor(images, existing.Concat(added));
         var all = images.Concat(attestations).ToList();
+        var family = FamilyOf(all);
         var index = new ImageIndex
         {
-            MediaType = MediaTypes.IndexFor(FamilyOf(all)),
+            MediaType = MediaTypes.IndexFor(family),
             Manifests = all.Select(e => e.Descriptor.Clone()).ToList(),
-            Annotations = Annotate(existingAnnotations, annotations),
+            Annotations = Annotate(existingAnnotations, family == ImageFormat.Oci ? generated : null, annotations),
         };
         var toCopy = all.Where(e => e.Image is not null).Select(e => e.Image!).DistinctBy(i => i.Descriptor.Digest).ToList();
         return new IndexArtifact(index, OciJson.Serialize(index), toCopy);
@@ -75,10 +77,12 @@ public static class IndexComposer
             $"The index would mix OCI and Docker manifests ({list}). Push every platform in one format (ContainerImageFormat=OCI or Docker on each build), then merge again.");
     }
 
-    private static StringMap? Annotate(StringMap? existing, IReadOnlyDictionary<string, string>? added)
+    /// <summary>What the index had, then the generated values, then the user's own: the later wins.</summary>
+    private static StringMap? Annotate(StringMap? existing, params IReadOnlyDictionary<string, string>?[] layers)
     {
         var result = existing is null ? new StringMap() : new StringMap(existing);
-        foreach (var (key, value) in added ?? new Dictionary<string, string>()) result[key] = value;
+        foreach (var layer in layers)
+            foreach (var (key, value) in layer ?? new Dictionary<string, string>()) result[key] = value;
         return result.Count == 0 ? null : result;
     }
 }

@@ -35,7 +35,7 @@ public sealed class ContainerPublisher(IBaseImageResolver bases, IImageDestinati
             return new ContainerPublishResult(null, results, references, uploaded, skipped);
         }
 
-        var indexAnnotations = request.AnnotateBase ? OciAnnotations.WithBase(request.IndexAnnotations, OciAnnotations.SharedOrigin(baseImages), forIndex: true) : request.IndexAnnotations;
+        var indexAnnotations = OciAnnotations.ForDocument(request.GeneratedAnnotations, OciAnnotations.SharedOrigin(baseImages), request.IndexAnnotations, built[0].Descriptor.MediaType, forIndex: true);
         var index = IndexBuilder.Build(built, indexAnnotations);
         log.Write(BuildLogLevel.Info, $"Writing index {index.Descriptor.Digest} with {built.Length} platform(s) to {request.Destination.Describe()}");
         var result = await destination.WriteIndexAsync(index, request.Destination.Tags, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using MultiArch.Build.Images;
+using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Publishing;
 
@@ -43,6 +44,19 @@ public static class OciAnnotations
         var result = new Dictionary<string, string>(values, StringComparer.Ordinal);
         result.TryAdd(BaseName, origin.Name);
         if (digest is { } known) result.TryAdd(BaseDigest, known.ToString());
+        return result;
+    }
+
+    /// <summary>
+    /// The annotations of one document: the generated ones with the base's, then the user's own over them.
+    /// A Docker document gets only the user's own: the Docker schemas define no annotations, and the same
+    /// values still reach the config as labels.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ForDocument(IReadOnlyDictionary<string, string> generated, BaseImageOrigin? origin, IReadOnlyDictionary<string, string> own, string mediaType, bool forIndex = false)
+    {
+        if (generated.Count == 0 || MediaTypes.IsDocker(mediaType)) return own;
+        var result = new Dictionary<string, string>(WithBase(generated, origin, forIndex), StringComparer.Ordinal);
+        foreach (var (key, value) in own) result[key] = value;
         return result;
     }
 

@@ -141,9 +141,37 @@ public class ContainerIndexingTests
         var amd64 = await f.PushImageAsync("app", Amd64, 20, ImageFormat.Docker);
         var arm64 = await f.PushImageAsync("app", Arm64, 21, ImageFormat.Docker);
 
-        await f.MergeAsync($"{amd64.Descriptor.Digest} {arm64.Descriptor.Digest}");
+        var generated = new Dictionary<string, string> { ["org.opencontainers.image.version"] = "1.0.0" };
+        var own = new Dictionary<string, string> { ["com.example.team"] = "core" };
 
-        Assert.Equal(MediaTypes.DockerManifestList, f.IndexAt("app", "1.0").MediaType);
+        var built = IndexComposer.Compose([], await ReadAsync(f, amd64, arm64), own, null, generated);
+
+        var index = built.Index;
+        Assert.Equal(MediaTypes.DockerManifestList, index.MediaType);
+        // The Docker schema has no annotations: only what the user asked for is written, nothing generated.
+        Assert.Equal(own, index.Annotations);
+    }
+
+    [Fact]
+    public async Task AnOciIndexGetsTheGeneratedAnnotationsUnderTheUsersOwn()
+    {
+        using var f = new IndexFixtures();
+        var amd64 = await f.PushImageAsync("app", Amd64, 24);
+        var generated = new Dictionary<string, string> { ["org.opencontainers.image.version"] = "1.0.0", ["com.example.team"] = "generated" };
+        var own = new Dictionary<string, string> { ["com.example.team"] = "core" };
+
+        var built = IndexComposer.Compose([], await ReadAsync(f, amd64), own, null, generated);
+
+        Assert.Equal("1.0.0", built.Index.Annotations!["org.opencontainers.image.version"]);
+        Assert.Equal("core", built.Index.Annotations["com.example.team"]);
+    }
+
+    private static async Task<List<IndexEntry>> ReadAsync(IndexFixtures f, params MultiArch.Build.Images.ImageArtifact[] images)
+    {
+        var reader = new IndexEntryReader(f.Client, TestImages.Repo("app"));
+        var entries = new List<IndexEntry>();
+        foreach (var image in images) entries.AddRange(await reader.ReadAsync(TestImages.Repo("app").WithDigest(image.Descriptor.Digest), CancellationToken.None));
+        return entries;
     }
 
     [Fact]

@@ -48,6 +48,24 @@ public class OciAnnotationsTests
     }
 
     [Fact]
+    public void GeneratedAnnotationsGoOnOciDocumentsOnlyAndYieldToTheUsersOwn()
+    {
+        var generated = new Dictionary<string, string> { [OciAnnotations.Version] = "1.0.0", [OciAnnotations.Title] = "App" };
+        var own = new Dictionary<string, string> { [OciAnnotations.Title] = "Mine", ["com.example.team"] = "core" };
+        var origin = new BaseImageOrigin("reg/base:1", IndexDigest, Arm64Digest);
+
+        var oci = OciAnnotations.ForDocument(generated, origin, own, MediaTypes.OciManifest);
+        var docker = OciAnnotations.ForDocument(generated, origin, own, MediaTypes.DockerManifest);
+        var off = OciAnnotations.ForDocument(new Dictionary<string, string>(), origin, own, MediaTypes.OciManifest);
+
+        Assert.Equal("1.0.0", oci[OciAnnotations.Version]);
+        Assert.Equal("Mine", oci[OciAnnotations.Title]);
+        Assert.Equal(Arm64Digest.ToString(), oci[OciAnnotations.BaseDigest]);
+        Assert.Equal(own, docker);
+        Assert.Equal(own, off);
+    }
+
+    [Fact]
     public void TheIndexNamesABaseOnlyWhenEveryPlatformSharesIt()
     {
         BaseImage With(string name, Digest? index) =>
