@@ -19,7 +19,7 @@ echo "Packed MultiArch.Build $version"
 # UseAppHost=false: this machine's NuGet feed has no linux-arm64 apphost pack. Real users leave it out.
 dotnet publish "$root/samples/HelloMultiArch/HelloMultiArch.csproj" -c Release \
   -p:MultiArchBuildVersion="$version" \
-  -p:ContainerPlatforms="linux-x64;linux-arm64" \
+  -p:ContainerPlatforms="linux-x64 linux-arm64" \
   -p:ContainerRegistry="$registry" \
   -p:ContainerBaseImage="$registry/dotnet/runtime:10.0" \
   -p:ContainerImageTags="demo" \
@@ -30,4 +30,4 @@ echo "== The image index at $registry/samples/hello-multiarch:demo"
 skopeo inspect --raw --tls-verify=false "docker://$registry/samples/hello-multiarch:demo" | python3 -m json.tool
 echo
 echo "== Running the linux/amd64 image with podman"
-podman run --rm --net=none --tls-verify=false --platform linux/amd64 "$registry/samples/hello-multiarch:demo"
+podman run --rm --pull=always --net=none --tls-verify=false --platform linux/amd64 "$registry/samples/hello-multiarch:demo"

@@ -16,9 +16,8 @@ internal static class PublishRequestReader
     public static (ContainerPublishRequest Request, IReadOnlyList<Warning> Warnings) Read(PublishContainerImages task)
     {
         var warnings = new List<Warning>();
-        var (repository, changed) = RepositoryNames.Normalize(task.Repository);
-        if (changed)
-            warnings.Add(new(ErrorCode.RepositoryNormalized, $"ContainerRepository '{task.Repository}' is not a valid repository name; using '{repository}'. Set ContainerRepository to a lowercase name to silence this."));
+        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry);
+        if (settings.RepositoryWarning is not null) warnings.Add(new(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
 
         var created = ReproducibleTime.Created();
         var generated = task.GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value"))).ToList();
@@ -30,8 +29,8 @@ internal static class PublishRequestReader
             Destination = new ImageDestinationSpec
             {
                 Registry = Blank(task.Registry),
-                Repository = repository,
-                Tags = ImageTags.ParseList(task.ImageTags),
+                Repository = settings.Repository,
+                Tags = settings.Tags,
                 LayoutPath = Blank(task.LayoutPath),
                 ArchivePath = Blank(task.ArchiveOutputPath),
                 PushByDigest = task.PushByDigest,
@@ -39,7 +38,7 @@ internal static class PublishRequestReader
             BlobCacheDirectory = task.BlobCacheDirectory,
             WorkingDirectory = task.WorkingDirectory,
             User = Blank(task.User),
-            Format = ReadFormat(task.ImageFormat),
+            Format = ImageFormats.Parse(task.ImageFormat),
             Execution = new ExecutionArgs
             {
                 Entrypoint = Values(task.Entrypoint),
@@ -76,14 +75,6 @@ internal static class PublishRequestReader
         var published = mine.Select(f => new PublishedFile(f.ItemSpec, f.GetMetadata("RelativePath"), Blank(f.GetMetadata("NuGetPackageId")), Blank(f.GetMetadata("AssetType")))).ToList();
         return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published);
     }
-
-    private static ImageFormat? ReadFormat(string? value) => value?.Trim().ToUpperInvariant() switch
-    {
-        null or "" => null,
-        "OCI" => ImageFormat.Oci,
-        "DOCKER" => ImageFormat.Docker,
-        _ => throw new MabException(ErrorCode.InvalidImageFormat, $"ContainerImageFormat is '{value}'. Use OCI or Docker, or leave it empty to follow the base image."),
-    };
 
     private static string TypeOf(ITaskItem port)
     {

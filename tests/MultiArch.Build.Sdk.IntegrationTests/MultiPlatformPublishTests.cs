@@ -69,7 +69,7 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
         Assert.Contains("index " + Skopeo.DigestOf(indexBytes), publish.Output);
 
         // podman runs the linux/amd64 image and the app prints its output.
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--net=none", "--tls-verify=false", "--platform", "linux/amd64", repository + ":1.0"]);
+        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", "--platform", "linux/amd64", repository + ":1.0"]);
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("Hello from e2e on X64; A=b:c", run.Output);
     }
@@ -107,7 +107,7 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
 
         var config = Skopeo.Config(repository + ":latest");
         Assert.Equal(["/app/SelfContained"], config.GetProperty("config").GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--net=none", "--tls-verify=false", repository + ":latest"]);
+        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", repository + ":latest"]);
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("Hello from e2e on X64", run.Output);
     }

@@ -102,9 +102,11 @@ public class TargetsEvaluationTests
     public void ContainerConfigDefaults()
     {
         using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64" });
-        var (ok, instance, errors, _) = project.Run("_MultiArchComputeContainerConfig");
+        var (ok, instance, errors, warnings) = project.Run("_MultiArchComputeContainerConfig");
         Assert.True(ok, string.Join(Environment.NewLine, errors));
-        Assert.Equal("My.Cool_App", instance.GetPropertyValue("ContainerRepository"));
+        // The lowercased AssemblyName, normalized once, with a coded warning.
+        Assert.Equal("my.cool_app", instance.GetPropertyValue("ContainerRepository"));
+        Assert.Contains(warnings, w => w.StartsWith("MAB3101:", StringComparison.Ordinal) && w.Contains("'my.cool_app'"));
         Assert.Equal("latest", instance.GetPropertyValue("ContainerImageTags"));
         Assert.Equal("/app/", instance.GetPropertyValue("ContainerWorkingDirectory"));
         Assert.EndsWith("container-image/", instance.GetPropertyValue("ContainerLayoutPath"));
@@ -118,6 +120,18 @@ public class TargetsEvaluationTests
         Assert.True(ok, string.Join(Environment.NewLine, errors));
         Assert.Equal("", instance.GetPropertyValue("ContainerLayoutPath"));
         Assert.Equal("1.0", instance.GetPropertyValue("ContainerImageTags"));
+    }
+
+    [Theory]
+    [InlineData("ContainerImageTags", "1.0;-bad", "MAB3004")]
+    [InlineData("ContainerImageFormat", "Zip", "MAB3010")]
+    [InlineData("ContainerRepository", "///", "MAB3003")]
+    public void BadSettingsFailBeforeAnyPlatformIsBuilt(string property, string value, string code)
+    {
+        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64", [property] = value });
+        var (ok, _, errors, _) = project.Run("_MultiArchComputeContainerConfig");
+        Assert.False(ok);
+        Assert.Contains(errors, e => e.StartsWith(code + ":", StringComparison.Ordinal));
     }
 
     [Fact]

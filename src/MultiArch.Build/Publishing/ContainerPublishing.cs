@@ -22,17 +22,17 @@ public static class ContainerPublishing
         using var pushClient = new RegistryClient(new RegistryOptions { InsecureRegistries = insecure, Log = log }, CredentialPurpose.Push);
 
         var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(pullClient), new LayoutBaseImageResolver());
-        var destination = CreateDestination(request.Destination, pushClient);
+        var destination = CreateDestination(request.Destination, pushClient, log);
         var blobCache = new BlobStore(request.BlobCacheDirectory);
         var factory = new PlatformImageFactory(blobCache, new SingleLayerPlanner(), new LayerWriter(new LayerWriterOptions()));
         var publisher = new ContainerPublisher(bases, destination, factory, log);
         return await publisher.PublishAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private static IImageDestination CreateDestination(ImageDestinationSpec spec, RegistryClient client)
+    private static IImageDestination CreateDestination(ImageDestinationSpec spec, RegistryClient client, IBuildLog log)
     {
         if (!string.IsNullOrEmpty(spec.Registry))
-            return new RegistryDestination(client, ImageReference.Parse($"{spec.Registry}/{spec.Repository}"));
+            return new RegistryDestination(client, ImageReference.Parse($"{spec.Registry}/{spec.Repository}"), new BlobProgressLog(log));
         if (!string.IsNullOrEmpty(spec.ArchivePath))
             return new OciArchiveDestination(spec.ArchivePath);
         return new OciLayoutDestination(spec.LayoutPath ?? throw new ArgumentException("A destination needs a registry, a layout path or an archive path."));

@@ -1,15 +1,14 @@
 using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
-using MultiArch.Build.Platforms;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Pull;
 
 namespace MultiArch.Build.Publishing;
 
-/// <summary>Base images from a registry, picked per platform with containerd's matching rules.</summary>
+/// <summary>Base images from a registry, picked per platform with containerd's matching rules (the resolver's default selector).</summary>
 public sealed class RegistryBaseImageResolver(RegistryClient client) : IBaseImageResolver
 {
-    private readonly BaseImageResolver _resolver = new(client, ContainerdPlatformSelector.Instance);
+    private readonly BaseImageResolver _resolver = new(client);
 
     public async Task<IReadOnlyList<BaseImage>> ResolveAsync(string reference, IReadOnlyList<Platform> platforms, CancellationToken cancellationToken)
     {
@@ -27,17 +26,5 @@ public sealed class RegistryBaseImageResolver(RegistryClient client) : IBaseImag
             });
         }
         return result;
-    }
-
-    /// <summary>Adapts the core matcher (variant fallbacks, os.features, Windows versions, index order) to the resolver.</summary>
-    private sealed class ContainerdPlatformSelector : IPlatformSelector
-    {
-        public static readonly ContainerdPlatformSelector Instance = new();
-
-        public Descriptor? Select(Platform wanted, IReadOnlyList<Descriptor> manifests) => PlatformMatcher.For(wanted).SelectBest(manifests);
-
-        public bool Serves(Platform wanted, Platform actual) => PlatformMatcher.For(wanted).Matches(actual);
-
-        public string Describe(IReadOnlyList<Descriptor> manifests) => PlatformFormatter.FormatAvailable(manifests);
     }
 }

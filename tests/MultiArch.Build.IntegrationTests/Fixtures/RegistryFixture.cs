@@ -61,12 +61,12 @@ public class RegistryFixture : IAsyncLifetime, IAsyncDisposable
         string htpasswd = Path.Combine(Directory, "htpasswd");
         if (RequiresAuth)
         {
-            string line = await ExternalTool.RunCheckedAsync("htpasswd", "-Bbn", User!, Password!);
+            string line = (await ProcessRunner.RunCheckedAsync("htpasswd", "-Bbn", User!, Password!)).Output;
             await File.WriteAllTextAsync(htpasswd, line.Trim() + "\n");
         }
         string config = Path.Combine(Directory, "config.yml");
         await File.WriteAllTextAsync(config, Config(htpasswd));
-        var start = new ProcessStartInfo(ExternalTool.Find("docker-registry"))
+        var start = new ProcessStartInfo(ProcessRunner.Find("docker-registry"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

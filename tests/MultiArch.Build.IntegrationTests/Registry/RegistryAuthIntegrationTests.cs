@@ -43,7 +43,7 @@ public sealed class RegistryAuthIntegrationTests : IClassFixture<AuthenticatedRe
 
         await new RegistryDestination(client, Repo("auth/config")).WriteIndexAsync(index, ["1"], CancellationToken.None);
 
-        string raw = await ExternalTool.RunCheckedAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", .. _registry.SkopeoCredentials(), $"docker://{_registry.Host}/auth/config:1"]);
+        string raw = (await ProcessRunner.RunCheckedAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", .. _registry.SkopeoCredentials(), $"docker://{_registry.Host}/auth/config:1"])).Output;
         Assert.Equal(Encoding.UTF8.GetString(index.IndexBytes), raw.TrimEnd('\n'));
     }
 
@@ -64,7 +64,7 @@ public sealed class RegistryAuthIntegrationTests : IClassFixture<AuthenticatedRe
         var result = await new RegistryDestination(client, Repo("auth/helper")).WriteImageAsync(image, ["1"], CancellationToken.None);
 
         Assert.True(result.BytesWritten > 0);
-        string raw = await ExternalTool.RunCheckedAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", .. _registry.SkopeoCredentials(), $"docker://{_registry.Host}/auth/helper:1"]);
+        string raw = (await ProcessRunner.RunCheckedAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", .. _registry.SkopeoCredentials(), $"docker://{_registry.Host}/auth/helper:1"])).Output;
         Assert.Equal(Encoding.UTF8.GetString(image.ManifestBytes), raw.TrimEnd('\n'));
     }
 
@@ -83,7 +83,7 @@ public sealed class RegistryAuthIntegrationTests : IClassFixture<AuthenticatedRe
         Assert.Empty(await right.ListTagsAsync(Repo("auth/wrong"), CancellationToken.None));
         foreach (var blob in index.Images.SelectMany(i => i.Blobs))
             Assert.False(await right.BlobExistsAsync(Repo("auth/wrong"), blob.Descriptor.Digest, CancellationToken.None));
-        var skopeo = await ExternalTool.RunAsync("skopeo", ["list-tags", "--tls-verify=false", .. _registry.SkopeoCredentials(), $"docker://{_registry.Host}/auth/wrong"]);
+        var skopeo = await ProcessRunner.RunAsync("skopeo", ["list-tags", "--tls-verify=false", .. _registry.SkopeoCredentials(), $"docker://{_registry.Host}/auth/wrong"]);
         Assert.NotEqual(0, skopeo.ExitCode); // the repository does not exist
     }
 }

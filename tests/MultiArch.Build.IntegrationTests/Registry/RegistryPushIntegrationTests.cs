@@ -44,10 +44,10 @@ public sealed class RegistryPushIntegrationTests : IClassFixture<RegistryFixture
 
         var result = await new RegistryDestination(client, Repo("it/index")).WriteIndexAsync(index, ["1.0"], CancellationToken.None);
 
-        string raw = await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/it/index:1.0");
+        string raw = (await ProcessRunner.RunCheckedAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/it/index:1.0")).Output;
         Assert.Equal(System.Text.Encoding.UTF8.GetString(index.IndexBytes), raw.TrimEnd('\n'));
         string layout = Path.Combine(_scratch, "layout");
-        await ExternalTool.RunCheckedAsync("skopeo", "copy", "--all", "--src-tls-verify=false", $"docker://{_registry.Host}/it/index:1.0", $"oci:{layout}:copied");
+        await ProcessRunner.RunCheckedAsync("skopeo", "copy", "--all", "--src-tls-verify=false", $"docker://{_registry.Host}/it/index:1.0", $"oci:{layout}:copied");
         foreach (var blob in index.Images.SelectMany(i => i.Blobs).Select(b => b.Descriptor).Concat(index.Images.Select(i => i.Descriptor)))
         {
             string path = Path.Combine(layout, "blobs", "sha256", blob.Digest.Hex);
@@ -71,7 +71,7 @@ public sealed class RegistryPushIntegrationTests : IClassFixture<RegistryFixture
         Assert.Equal(OciJson.Serialize(index.Index.Manifests[1]), OciJson.Serialize(arm64.Descriptor));
         Assert.Equal(index.Images[1].ManifestBytes, arm64.ManifestBytes);
         Assert.Equal(index.Descriptor.Digest, arm64.Reference.Digest);
-        string skopeoConfig = await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--config", "--raw", "--tls-verify=false", "--override-arch", "arm64", $"docker://{_registry.Host}/it/base:2.0");
+        string skopeoConfig = (await ProcessRunner.RunCheckedAsync("skopeo", "inspect", "--config", "--raw", "--tls-verify=false", "--override-arch", "arm64", $"docker://{_registry.Host}/it/base:2.0")).Output;
         Assert.Equal(System.Text.Encoding.UTF8.GetString(arm64.ConfigBytes), skopeoConfig.TrimEnd('\n'));
         var layer = arm64.Manifest.Layers[1];
         await using var stream = await arm64.Layers.OpenReadAsync(layer, CancellationToken.None);
@@ -102,9 +102,9 @@ public sealed class RegistryPushIntegrationTests : IClassFixture<RegistryFixture
 
         Assert.Equal(baseLayer.Size, pushed.BytesSkipped);
         Assert.Contains(progress, p => p.Digest == baseLayer.Digest && p.State == BlobProgressState.Mounted);
-        string raw = await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/it/app:v1");
+        string raw = (await ProcessRunner.RunCheckedAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/it/app:v1")).Output;
         Assert.Equal(System.Text.Encoding.UTF8.GetString(app.ManifestBytes), raw.TrimEnd('\n'));
-        await ExternalTool.RunCheckedAsync("skopeo", "copy", "--src-tls-verify=false", $"docker://{_registry.Host}/it/app:v1", $"oci:{Path.Combine(_scratch, "app")}:v1");
+        await ProcessRunner.RunCheckedAsync("skopeo", "copy", "--src-tls-verify=false", $"docker://{_registry.Host}/it/app:v1", $"oci:{Path.Combine(_scratch, "app")}:v1");
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class RegistryPushIntegrationTests : IClassFixture<RegistryFixture
         var result = await new RegistryDestination(client, Repo("it/chunked")).WriteImageAsync(image, ["latest"], CancellationToken.None);
 
         Assert.Equal(image.Blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
-        string raw = await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/it/chunked:latest");
+        string raw = (await ProcessRunner.RunCheckedAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/it/chunked:latest")).Output;
         using var manifest = JsonDocument.Parse(raw);
         Assert.Equal(layer.Digest.ToString(), manifest.RootElement.GetProperty("layers")[0].GetProperty("digest").GetString());
         await using var stream = await client.OpenBlobAsync(Repo("it/chunked"), layer, CancellationToken.None);
@@ -156,7 +156,7 @@ public sealed class RegistryResumeIntegrationTests
         Assert.Contains(log.Lines, l => l.Contains("Resuming upload", StringComparison.Ordinal) || l.Contains("starting it again", StringComparison.Ordinal));
         Assert.Equal(image.Blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
         string copy = Path.Combine(home, "copy");
-        await ExternalTool.RunCheckedAsync("skopeo", "copy", "--src-tls-verify=false", $"docker://{registry.Host}/it/resume:v1", $"oci:{copy}:v1");
+        await ProcessRunner.RunCheckedAsync("skopeo", "copy", "--src-tls-verify=false", $"docker://{registry.Host}/it/resume:v1", $"oci:{copy}:v1");
         Assert.Equal(layer.Digest, Digest.Compute(File.ReadAllBytes(Path.Combine(copy, "blobs", "sha256", layer.Digest.Hex))));
         Directory.Delete(home, recursive: true);
     }

@@ -222,4 +222,17 @@ public class ImageBuilderTests
         Assert.Equal(first.ManifestBytes, second.ManifestBytes);
         Assert.NotEqual(first.Descriptor.Digest, Build(reversed: false, BuildTime.AddSeconds(1)).Descriptor.Digest);
     }
+
+    [Fact]
+    public void EmptyLabelKeysAndIncompleteLayersAreCodedErrors()
+    {
+        var source = new MemoryBlobSource();
+        var label = Assert.Throws<MabException>(() => ImageBuilder.Build(TestBases.Make(ImageFormat.Oci, source), [],
+            new ImageConfigEdits { Labels = new Dictionary<string, string> { [" "] = "x" } }));
+        Assert.Equal(ErrorCode.InvalidLabel, label.Code);
+
+        var noDiffId = TestBases.Layer(source, "app") with { DiffId = default };
+        var layer = Assert.Throws<MabException>(() => ImageBuilder.Build(TestBases.Make(ImageFormat.Oci, source), [noDiffId], new ImageConfigEdits()));
+        Assert.Equal(ErrorCode.InvalidNewLayer, layer.Code);
+    }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MultiArch.Build.Tests.Layout;
 
 /// <summary>Runs an installed tool (skopeo, umoci, oci-image-tool) and captures what it printed.</summary>
@@ -12,33 +10,8 @@ public static class ExternalTool
 
     public static Result Run(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"'{tool}' is not installed; run build/install-prereqs.sh. ({ex.Message})", ex);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{tool} {string.Join(' ', arguments)} did not finish in 2 minutes.");
-            }
-            return new Result(process.ExitCode, stdout.Result + stderr.Result);
-        }
+        var result = ProcessRunner.Run(tool, arguments, timeout: TimeSpan.FromMinutes(2));
+        return new Result(result.ExitCode, result.Output + result.Error);
     }
 
     public static Result RunOk(string tool, params string[] arguments)
@@ -69,5 +42,14 @@ public static class ExternalTool
         string path = System.IO.Path.Combine(layout, "blobs", descriptor.Digest.Algorithm, descriptor.Digest.Hex);
         var result = Run("oci-image-tool", "validate", "--type", type, path);
         Assert.True(result.ExitCode == 0, $"oci-image-tool validate --type {type} {path} -> {result}");
+    }
+
+    /// <summary>Unpacks a layout ref into a runtime bundle with umoci, rootless unless running as root.</summary>
+    public static void UmociUnpack(string layout, string refName, string bundle)
+    {
+        var arguments = new List<string> { "unpack" };
+        if (Environment.UserName != "root") arguments.Add("--rootless");
+        arguments.AddRange(["--image", $"{layout}:{refName}", bundle]);
+        RunOk("umoci", [.. arguments]);
     }
 }

@@ -11,7 +11,7 @@ public class OciArchiveDestinationTests
     public async Task ArchiveRoundTripsThroughTheReaderAndSkopeo()
     {
         using var temp = new TempFolder();
-        var index = TestImages.BuildIndex(new BlobStore(temp.Combine("store")), "archive");
+        var index = await TestImages.BuildIndexAsync(new BlobStore(temp.Combine("store")), "archive");
         string archive = temp.Combine("out", "image.tar");
 
         var result = await new OciArchiveDestination(archive).WriteIndexAsync(index, ["1.0"], default);
@@ -36,8 +36,15 @@ public class OciArchiveDestinationTests
         string copy = temp.Combine("copy");
         ExternalTool.RunOk("skopeo", "copy", "--all", $"oci-archive:{archive}:1.0", $"oci:{copy}:copied");
         await LayoutAssert.CompleteAsync(copy);
-        using var copied = await OciLayoutReader.OpenAsync(copy);
-        Assert.Equal(index.Descriptor.Digest, copied.Resolve("copied").Digest);
+        using (var copied = await OciLayoutReader.OpenAsync(copy))
+            Assert.Equal(index.Descriptor.Digest, copied.Resolve("copied").Digest);
+
+        // And an archive skopeo wrote reads back the same.
+        string skopeoArchive = temp.Combine("skopeo.tar");
+        ExternalTool.RunOk("skopeo", "copy", "--all", $"oci:{copy}:copied", $"oci-archive:{skopeoArchive}:again");
+        using var fromSkopeo = await OciLayoutReader.OpenAsync(skopeoArchive);
+        Assert.Equal(index.Descriptor.Digest, fromSkopeo.Resolve("again").Digest);
+        await LayoutAssert.CompleteAsync(fromSkopeo.Root);
     }
 
     [Fact]
@@ -47,8 +54,8 @@ public class OciArchiveDestinationTests
         var store = new BlobStore(temp.Combine("store"));
         string first = temp.Combine("first.tar");
         string second = temp.Combine("second.tar");
-        await new OciArchiveDestination(first).WriteIndexAsync(TestImages.BuildIndex(store, "same"), ["latest"], default);
-        await new OciArchiveDestination(second).WriteIndexAsync(TestImages.BuildIndex(store, "same"), ["latest"], default);
+        await new OciArchiveDestination(first).WriteIndexAsync(await TestImages.BuildIndexAsync(store, "same"), ["latest"], default);
+        await new OciArchiveDestination(second).WriteIndexAsync(await TestImages.BuildIndexAsync(store, "same"), ["latest"], default);
 
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
         var names = new List<string>();
@@ -74,8 +81,8 @@ public class OciArchiveDestinationTests
         using var temp = new TempFolder();
         var store = new BlobStore(temp.Combine("store"));
         string archive = temp.Combine("image.tar");
-        var one = TestImages.Build(store, TestImages.Amd64, "one");
-        var two = TestImages.BuildIndex(store, "two");
+        var one = await TestImages.BuildAsync(store, TestImages.Amd64, "one");
+        var two = await TestImages.BuildIndexAsync(store, "two");
         await new OciArchiveDestination(archive).WriteImageAsync(one, ["one"], default);
         await new OciArchiveDestination(archive).WriteIndexAsync(two, ["two"], default);
 
@@ -92,10 +99,10 @@ public class OciArchiveDestinationTests
         using var temp = new TempFolder();
         var store = new BlobStore(temp.Combine("store"));
         string archive = temp.Combine("image.tar");
-        await new OciArchiveDestination(archive).WriteIndexAsync(TestImages.BuildIndex(store, "good"), ["latest"], default);
+        await new OciArchiveDestination(archive).WriteIndexAsync(await TestImages.BuildIndexAsync(store, "good"), ["latest"], default);
         byte[] before = File.ReadAllBytes(archive);
 
-        var broken = OciLayoutDestinationTests.ImageWithBrokenLayer(store);
+        var broken = await OciLayoutDestinationTests.ImageWithBrokenLayerAsync(store);
         await Assert.ThrowsAsync<IOException>(() => new OciArchiveDestination(archive).WriteImageAsync(broken, ["latest"], default));
 
         Assert.Equal(before, File.ReadAllBytes(archive));

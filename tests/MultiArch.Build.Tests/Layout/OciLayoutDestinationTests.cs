@@ -12,7 +12,7 @@ public class OciLayoutDestinationTests
     public async Task IndexOfTwoImagesIsAValidLayout()
     {
         using var temp = new TempFolder();
-        var index = TestImages.BuildIndex(new BlobStore(temp.Combine("store")), "v1");
+        var index = await TestImages.BuildIndexAsync(new BlobStore(temp.Combine("store")), "v1");
         string layout = temp.Combine("layout");
 
         var result = await new OciLayoutDestination(layout).WriteIndexAsync(index, ["1.0", "latest"], default);
@@ -38,15 +38,12 @@ public class OciLayoutDestinationTests
     public async Task UmociUnpacksTheFilesWithTheirModes()
     {
         using var temp = new TempFolder();
-        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Arm64, "modes");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Arm64, "modes");
         string layout = temp.Combine("layout");
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["arm64"], default);
 
         string bundle = temp.Combine("bundle");
-        var arguments = new List<string> { "unpack" };
-        if (Environment.UserName != "root") arguments.Add("--rootless");
-        arguments.AddRange(["--image", $"{layout}:arm64", bundle]);
-        ExternalTool.RunOk("umoci", [.. arguments]);
+        ExternalTool.UmociUnpack(layout, "arm64", bundle);
 
         string rootfs = Path.Combine(bundle, "rootfs");
         Assert.Equal("#!/bin/sh\necho modes\n", File.ReadAllText(Path.Combine(rootfs, "app/run.sh")));
@@ -62,9 +59,9 @@ public class OciLayoutDestinationTests
         var store = new BlobStore(temp.Combine("store"));
         string layout = temp.Combine("layout");
         var destination = new OciLayoutDestination(layout);
-        var first = TestImages.Build(store, TestImages.Amd64, "first");
-        var second = TestImages.Build(store, TestImages.Amd64, "second");
-        var third = TestImages.BuildIndex(store, "third");
+        var first = await TestImages.BuildAsync(store, TestImages.Amd64, "first");
+        var second = await TestImages.BuildAsync(store, TestImages.Amd64, "second");
+        var third = await TestImages.BuildIndexAsync(store, "third");
 
         await destination.WriteImageAsync(first, ["a"], default);
         await destination.WriteImageAsync(second, ["b"], default);
@@ -89,7 +86,7 @@ public class OciLayoutDestinationTests
     {
         using var temp = new TempFolder();
         string layout = temp.Combine("layout");
-        var image = ImageWithBrokenLayer(new BlobStore(temp.Combine("store")));
+        var image = await ImageWithBrokenLayerAsync(new BlobStore(temp.Combine("store")));
 
         await Assert.ThrowsAsync<IOException>(() => new OciLayoutDestination(layout).WriteImageAsync(image, ["broken"], default));
 
@@ -103,10 +100,10 @@ public class OciLayoutDestinationTests
         using var temp = new TempFolder();
         var store = new BlobStore(temp.Combine("store"));
         string layout = temp.Combine("layout");
-        await new OciLayoutDestination(layout).WriteIndexAsync(TestImages.BuildIndex(store, "good"), ["latest"], default);
+        await new OciLayoutDestination(layout).WriteIndexAsync(await TestImages.BuildIndexAsync(store, "good"), ["latest"], default);
         byte[] before = File.ReadAllBytes(Path.Combine(layout, "index.json"));
 
-        var broken = IndexBuilder.Build([TestImages.Build(store, TestImages.Amd64, "new"), ImageWithBrokenLayer(store)]);
+        var broken = IndexBuilder.Build([await TestImages.BuildAsync(store, TestImages.Amd64, "new"), await ImageWithBrokenLayerAsync(store)]);
         await Assert.ThrowsAsync<IOException>(() => new OciLayoutDestination(layout).WriteIndexAsync(broken, ["latest"], default));
 
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(layout, "index.json")));
@@ -118,7 +115,7 @@ public class OciLayoutDestinationTests
     public async Task BadTagsAndForeignFoldersAreRefused()
     {
         using var temp = new TempFolder();
-        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
         var bad = await Assert.ThrowsAsync<MabException>(() => new OciLayoutDestination(temp.Combine("layout")).WriteImageAsync(image, ["-bad tag"], default));
         Assert.Equal(ErrorCode.InvalidRefName, bad.Code);
 
@@ -128,9 +125,9 @@ public class OciLayoutDestinationTests
     }
 
     /// <summary>A scratch image with one real layer and one whose source breaks mid-read.</summary>
-    internal static ImageArtifact ImageWithBrokenLayer(BlobStore store)
+    internal static async Task<ImageArtifact> ImageWithBrokenLayerAsync(BlobStore store)
     {
-        var good = TestLayer.Create(store, "COPY good /", new TestFile("good.txt", "good", TestLayer.Plain));
+        var good = await TestLayer.CreateAsync(store, "COPY good /", new TestFile("good.txt", "good", TestLayer.Plain));
         byte[] missing = "bytes the broken source never delivers"u8.ToArray();
         var broken = new NewLayer(Descriptor.For(MediaTypes.OciLayerGzip, missing), Digest.Compute("diff"u8), new FailingBlobSource(), "COPY broken /");
         return ImageBuilder.Build(BaseImage.Scratch(TestImages.Arm64), [good, broken], new ImageConfigEdits());

@@ -15,19 +15,19 @@ public class OciLayoutReaderTests
         using var temp = new TempFolder();
         var store = new BlobStore(temp.Combine("store"));
         string baseLayout = temp.Combine("base");
-        await new OciLayoutDestination(baseLayout).WriteIndexAsync(TestImages.BuildIndex(store, "base"), ["base"], default);
+        await new OciLayoutDestination(baseLayout).WriteIndexAsync(await TestImages.BuildIndexAsync(store, "base"), ["base"], default);
 
         using var reader = await OciLayoutReader.OpenAsync(baseLayout);
         var baseIndex = reader.ReadIndex(reader.Resolve("base"));
         var baseImage = reader.ReadImage(baseIndex.Manifests[0]);
-        var layer = TestLayer.Create(store, "COPY extra /", new TestFile("extra.txt", "extra", TestLayer.Plain));
+        var layer = await TestLayer.CreateAsync(store, "COPY extra /", new TestFile("extra.txt", "extra", TestLayer.Plain));
         var image = ImageBuilder.Build(baseImage, [layer], new ImageConfigEdits { Cmd = ["--verbose"] });
         string layout = temp.Combine("derived");
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["derived"], default);
 
         ExternalTool.ValidateLayout(layout, "derived");
         string bundle = temp.Combine("bundle");
-        ExternalTool.RunOk("umoci", "unpack", "--rootless", "--image", $"{layout}:derived", bundle);
+        ExternalTool.UmociUnpack(layout, "derived", bundle);
         Assert.Equal("marker=base-amd64\n", File.ReadAllText(Path.Combine(bundle, "rootfs/app/config.txt")));
         Assert.Equal("extra", File.ReadAllText(Path.Combine(bundle, "rootfs/extra.txt")));
         Assert.Equal(TestLayer.Executable, File.GetUnixFileMode(Path.Combine(bundle, "rootfs/app/run.sh")));
@@ -48,7 +48,7 @@ public class OciLayoutReaderTests
         Assert.Equal(ErrorCode.InvalidLayoutArchive, notTar.Code);
 
         string layout = temp.Combine("layout");
-        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["x"], default);
         using var reader = await OciLayoutReader.OpenAsync(layout);
         Assert.Equal(ErrorCode.LayoutRefNotFound, Assert.Throws<MabException>(() => reader.Resolve("y")).Code);
@@ -69,7 +69,7 @@ public class OciLayoutReaderTests
         // Proves the oci-image-tool checks above can fail: the same layout minus one layer is rejected.
         using var temp = new TempFolder();
         string layout = temp.Combine("layout");
-        var image = TestImages.Build(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["x"], default);
         ExternalTool.ValidateLayout(layout, "x");
 
@@ -77,5 +77,21 @@ public class OciLayoutReaderTests
         File.Delete(Path.Combine(layout, "blobs", layer.Algorithm, layer.Hex));
         var result = ExternalTool.Run("oci-image-tool", "validate", "--type", "image", "--ref", "name=x", layout);
         Assert.True(result.ExitCode != 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task AnArchiveReaderRemovesItsUnpackedCopyOnDispose()
+    {
+        using var temp = new TempFolder();
+        string archive = temp.Combine("image.tar");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
+        await new OciArchiveDestination(archive).WriteImageAsync(image, ["x"], default);
+
+        var reader = await OciLayoutReader.OpenAsync(archive);
+        string unpacked = reader.Root;
+        Assert.Equal(image.Manifest.Config.Digest, reader.ReadImage(reader.Resolve("x")).Manifest.Config.Digest);
+        reader.Dispose();
+        Assert.False(Directory.Exists(unpacked));
+        Assert.True(File.Exists(archive));
     }
 }

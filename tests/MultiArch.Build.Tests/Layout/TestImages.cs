@@ -4,15 +4,15 @@ using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Tests.Layout;
 
-/// <summary>Small real images: a scratch base plus one gzip tar layer with an executable and a plain file.</summary>
+/// <summary>Small real images: a scratch base plus one layer (LayerWriter) with an executable and a plain file.</summary>
 public static class TestImages
 {
     public static readonly Platform Amd64 = new() { OS = "linux", Architecture = "amd64" };
     public static readonly Platform Arm64 = new() { OS = "linux", Architecture = "arm64", Variant = "v8" };
 
-    public static ImageArtifact Build(BlobStore store, Platform platform, string marker)
+    public static async Task<ImageArtifact> BuildAsync(BlobStore store, Platform platform, string marker)
     {
-        var layer = TestLayer.Create(store, "COPY app /app",
+        var layer = await TestLayer.CreateAsync(store, "COPY app /app",
             new TestFile("app/", null, TestLayer.Executable),
             new TestFile("app/run.sh", "#!/bin/sh\necho " + marker + "\n", TestLayer.Executable),
             new TestFile("app/config.txt", "marker=" + marker + "\n", TestLayer.Plain));
@@ -20,6 +20,6 @@ public static class TestImages
         return ImageBuilder.Build(BaseImage.Scratch(platform), [layer], edits);
     }
 
-    public static IndexArtifact BuildIndex(BlobStore store, string marker) =>
-        IndexBuilder.Build([Build(store, Amd64, marker + "-amd64"), Build(store, Arm64, marker + "-arm64")]);
+    public static async Task<IndexArtifact> BuildIndexAsync(BlobStore store, string marker) =>
+        IndexBuilder.Build([await BuildAsync(store, Amd64, marker + "-amd64"), await BuildAsync(store, Arm64, marker + "-arm64")]);
 }

@@ -1,47 +1,45 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using MultiArch.Build.Blobs;
 using MultiArch.Build.Images;
-using MultiArch.Build.Oci;
+using MultiArch.Build.Layers;
 
 namespace MultiArch.Build.Tests.Layout;
 
-/// <summary>A file to put in a test layer; a null content makes a directory.</summary>
+/// <summary>A file to put in a test layer (a path relative to the image root); a null content makes a directory.</summary>
 public sealed record TestFile(string Path, string? Content, UnixFileMode Mode);
 
-/// <summary>Small gzip tar layers for tests: sorted ustar entries, fixed mtime and owner.</summary>
+/// <summary>
+/// Real layers for layout tests: the files are written to disk with their modes, then
+/// <see cref="LayerWriter"/> turns the folder into a gzip tar layer in the store, as a build does.
+/// </summary>
 public static class TestLayer
 {
     public const UnixFileMode Executable = (UnixFileMode)0b111_101_101;
     public const UnixFileMode Plain = (UnixFileMode)0b110_100_100;
 
-    public static NewLayer Create(BlobStore store, string createdBy, params TestFile[] files)
+    public static async Task<NewLayer> CreateAsync(BlobStore store, string createdBy, params TestFile[] files)
     {
-        var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
+        string source = Path.Combine(Path.GetTempPath(), "mab-layer-src-" + Guid.NewGuid().ToString("N"));
+        try
         {
-            foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
-                writer.WriteEntry(Entry(file));
+            foreach (var file in files) Materialize(source, file);
+            var result = await new LayerWriter().WriteAsync(LayerEntries.FromDirectory(source, "/"), store, default);
+            return new NewLayer(result.Descriptor, result.DiffId, store, createdBy, "test layer");
         }
-        var diffId = Digest.Compute(tar.ToArray());
-        var gzip = new MemoryStream();
-        using (var compressor = new GZipStream(gzip, CompressionLevel.Optimal, leaveOpen: true))
-            compressor.Write(tar.ToArray());
-        var descriptor = store.Put(MediaTypes.OciLayerGzip, gzip.ToArray());
-        return new NewLayer(descriptor, diffId, store, createdBy, "test layer");
+        finally
+        {
+            if (Directory.Exists(source)) Directory.Delete(source, recursive: true);
+        }
     }
 
-    private static UstarTarEntry Entry(TestFile file)
+    private static void Materialize(string root, TestFile file)
     {
-        bool directory = file.Content is null;
-        var entry = new UstarTarEntry(directory ? TarEntryType.Directory : TarEntryType.RegularFile, file.Path)
+        string path = Path.Combine(root, file.Path);
+        if (file.Content is null) Directory.CreateDirectory(path);
+        else
         {
-            Mode = file.Mode,
-            ModificationTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
-            Uid = 0,
-            Gid = 0,
-        };
-        if (!directory) entry.DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(file.Content!));
-        return entry;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, file.Content);
+        }
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, file.Mode);
     }
 }

@@ -284,16 +284,16 @@ public class RegistryPushTests
         Assert.Empty(registry.Requests);
     }
 
-    private static MultiArch.Build.Images.ImageArtifact WithBaseLayer(RegistryClient client, byte[] baseLayer)
+    private static global::MultiArch.Build.Images.ImageArtifact WithBaseLayer(RegistryClient client, byte[] baseLayer)
     {
         var own = new MemoryBlobSource();
         var image = Image(own, new Platform { OS = "linux", Architecture = "amd64" }, baseLayer, RandomBytes(1000, 99));
         var fromBase = new RegistryBlobSource(client, Repo("base"));
-        var blobs = image.Blobs.Select((b, i) => i == 1 ? new MultiArch.Build.Images.BlobContent(b.Descriptor, fromBase) : b).ToList();
-        return new MultiArch.Build.Images.ImageArtifact(image.Manifest, image.ManifestBytes, image.Descriptor.Platform, blobs);
+        var blobs = image.Blobs.Select((b, i) => i == 1 ? new global::MultiArch.Build.Images.BlobContent(b.Descriptor, fromBase) : b).ToList();
+        return new global::MultiArch.Build.Images.ImageArtifact(image.Manifest, image.ManifestBytes, image.Descriptor.Platform, blobs);
     }
 
-    private static List<RecordedRequest> RequestsFor(FakeRegistry registry, MultiArch.Build.Images.BlobContent blob) => registry.RequestsFor(blob.Descriptor.Digest);
+    private static List<RecordedRequest> RequestsFor(FakeRegistry registry, global::MultiArch.Build.Images.BlobContent blob) => registry.RequestsFor(blob.Descriptor.Digest);
 }
 
 /// <summary>IProgress that records on the calling thread (Progress&lt;T&gt; posts asynchronously).</summary>

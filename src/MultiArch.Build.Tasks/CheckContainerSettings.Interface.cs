@@ -1,0 +1,16 @@
+using Microsoft.Build.Framework;
+
+namespace MultiArch.Build.Tasks;
+
+/// <summary>Validates repository, tags, format and registry before any inner build runs; outputs the normalized repository.</summary>
+public sealed partial class CheckContainerSettings
+{
+    [Required]
+    public string Repository { get; set; } = "";
+    public string? ImageTags { get; set; }
+    public string? ImageFormat { get; set; }
+    public string? Registry { get; set; }
+
+    [Output]
+    public string NormalizedRepository { get; private set; } = "";
+}

@@ -1,0 +1,16 @@
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Publishing;
+using Task = System.Threading.Tasks.Task;
+
+namespace MultiArch.Build.Tasks;
+
+public sealed partial class CheckContainerSettings : AsyncTask
+{
+    protected override Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var settings = ContainerSettings.Check(Repository, ImageTags, ImageFormat, Registry);
+        if (settings.RepositoryWarning is not null) LogCodedWarning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning);
+        NormalizedRepository = settings.Repository;
+        return Task.CompletedTask;
+    }
+}
