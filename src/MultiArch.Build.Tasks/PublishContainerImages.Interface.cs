@@ -38,6 +38,13 @@ public sealed partial class PublishContainerImages
     public ITaskItem[] EnvironmentVariables { get; set; } = [];
     public ITaskItem[] Labels { get; set; } = [];
     public ITaskItem[] Annotations { get; set; } = [];
+
+    /// <summary>Generated org.opencontainers.image.* values (Include = key, metadata Value); blank values are left out, created is added.</summary>
+    public ITaskItem[] GeneratedAnnotations { get; set; } = [];
+    /// <summary>Writes the generated values (and base.name/base.digest) as config labels.</summary>
+    public bool GenerateLabels { get; set; }
+    /// <summary>Writes the generated values (and base.name/base.digest) as manifest and index annotations.</summary>
+    public bool GenerateAnnotations { get; set; }
     public ITaskItem[] Entrypoint { get; set; } = [];
     public ITaskItem[] EntrypointArgs { get; set; } = [];
     public ITaskItem[] AppCommand { get; set; } = [];

@@ -19,6 +19,10 @@ internal static class PublishRequestReader
         var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry);
         if (settings.RepositoryWarning is not null) warnings.Add(new(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
 
+        var created = ReproducibleTime.Created();
+        var generated = task.GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value"))).ToList();
+        var labels = task.GenerateLabels ? OciAnnotations.Combine(generated, created, Pairs(task.Labels)) : Pairs(task.Labels);
+        var annotations = Pairs(task.Annotations);
         var request = new ContainerPublishRequest
         {
             Platforms = task.Platforms.Select(p => ReadPlatform(p, task.PublishedFiles)).ToList(),
@@ -49,11 +53,14 @@ internal static class PublishRequestReader
             Edits = new ImageConfigEdits
             {
                 Env = task.EnvironmentVariables.Select(e => (e.ItemSpec, e.GetMetadata("Value"))).ToList(),
-                Labels = Pairs(task.Labels),
-                Annotations = Pairs(task.Annotations),
+                Labels = labels,
+                Annotations = annotations,
                 Ports = task.Ports.Select(p => p.ItemSpec.Contains('/') ? p.ItemSpec : $"{p.ItemSpec}/{TypeOf(p)}").ToList(),
-                Created = ReproducibleTime.Created(),
+                Created = created,
             },
+            IndexAnnotations = annotations,
+            GeneratedAnnotations = task.GenerateAnnotations ? OciAnnotations.Combine(generated, created, new Dictionary<string, string>()) : new Dictionary<string, string>(),
+            LabelBase = task.GenerateLabels,
         };
         return (request, warnings);
     }

@@ -58,6 +58,22 @@ public sealed class AppProject : IDisposable
         return ProcessRunner.Run("dotnet", arguments, Directory, variables);
     }
 
+    /// <summary>Runs <c>dotnet msbuild -restore -t:target</c> (a target that publishes nothing) with the given -p: properties.</summary>
+    public ProcessResult MSBuild(string target, IReadOnlyDictionary<string, string?> environment, params string[] properties)
+    {
+        var arguments = new List<string> { "msbuild", ProjectPath, "-restore", "-t:" + target, "-nodeReuse:false", "-v:n" };
+        arguments.AddRange(properties.Select(p => p.StartsWith('-') ? p : "-p:" + p));
+        var variables = new Dictionary<string, string?>
+        {
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["SOURCE_DATE_EPOCH"] = null,
+        };
+        foreach (var (key, value) in environment) variables[key] = value;
+        return ProcessRunner.Run("dotnet", arguments, Directory, variables);
+    }
+
     public void Dispose()
     {
         try { System.IO.Directory.Delete(Path.GetDirectoryName(Directory)!, recursive: true); } catch (IOException) { }

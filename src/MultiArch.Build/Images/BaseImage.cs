@@ -10,6 +10,9 @@ namespace MultiArch.Build.Images;
 /// </summary>
 public sealed record BaseImage(ImageManifest Manifest, string ManifestMediaType, ImageConfig Config, IBlobSource LayerSource, Platform? Platform = null)
 {
+    /// <summary>Where the base came from (a registry); null when it is not known (scratch, a layout).</summary>
+    public BaseImageOrigin? Origin { get; init; }
+
     /// <summary>An empty base (like <c>FROM scratch</c>) for the given platform.</summary>
     public static BaseImage Scratch(Platform platform, ImageFormat format = ImageFormat.Oci) => new(
         new ImageManifest { MediaType = MediaTypes.ManifestFor(format) },

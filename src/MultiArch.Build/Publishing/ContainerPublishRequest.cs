@@ -20,4 +20,13 @@ public sealed record ContainerPublishRequest
     public ImageFormat? Format { get; init; }
 
     public IReadOnlyDictionary<string, string> IndexAnnotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Generated org.opencontainers.image.* annotations, with base.name/base.digest added per manifest (and on the
+    /// index when all platforms share a base). Written on OCI documents only: Docker's schemas have no annotations.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> GeneratedAnnotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Adds org.opencontainers.image.base.name/base.digest labels to each config.</summary>
+    public bool LabelBase { get; init; }
 }

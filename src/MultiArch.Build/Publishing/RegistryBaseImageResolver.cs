@@ -20,7 +20,10 @@ public sealed class RegistryBaseImageResolver(RegistryClient client) : IBaseImag
             string mediaType = resolved.Descriptor.MediaType is { Length: > 0 } type && MediaTypes.IsManifest(type)
                 ? type
                 : resolved.Manifest.MediaType ?? MediaTypes.OciManifest;
-            result.Add(new BaseImage(resolved.Manifest, mediaType, resolved.Config, resolved.Layers, resolved.Descriptor.Platform?.Clone()));
+            result.Add(new BaseImage(resolved.Manifest, mediaType, resolved.Config, resolved.Layers, resolved.Descriptor.Platform?.Clone())
+            {
+                Origin = new BaseImageOrigin(reference, resolved.Index?.Digest, resolved.Descriptor.Digest),
+            });
         }
         return result;
     }

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Task = System.Threading.Tasks.Task;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using MultiArch.Build.Indexes;
+using MultiArch.Build.Publishing;
+
+namespace MultiArch.Build.Tasks;
+
+public sealed partial class CreateContainerIndex : AsyncTask
+{
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var own = Annotations.ToDictionary(a => a.ItemSpec, a => a.GetMetadata("Value"), StringComparer.Ordinal);
+        var generated = GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value")));
+        var request = new ContainerIndexRequest
+        {
+            Sources = Sources ?? "",
+            Registry = Registry ?? "",
+            Repository = RepositoryNames.Normalize(Repository).Name,
+            Tags = Publishing.ImageTags.ParseList(ImageTags),
+            Append = Append,
+            Annotations = own,
+            GeneratedAnnotations = GenerateAnnotations ? OciAnnotations.Combine(generated, ReproducibleTime.Created(), new Dictionary<string, string>()) : new Dictionary<string, string>(),
+        };
+        var result = await ContainerIndexing.RunAsync(request, new MSBuildLog(Log), InsecureRegistries, cancellationToken).ConfigureAwait(false);
+
+        IndexDigest = result.Index.Digest.ToString();
+        Manifests = result.Manifests.Select(entry =>
+        {
+            var item = new TaskItem(entry.Digest.ToString());
+            item.SetMetadata("Platform", entry.Platform?.ToString() ?? "");
+            item.SetMetadata("MediaType", entry.MediaType);
+            item.SetMetadata("Size", entry.Size.ToString(CultureInfo.InvariantCulture));
+            item.SetMetadata("Attestation", Attestations.IsAttestation(entry) ? "true" : "false");
+            return (ITaskItem)item;
+        }).ToArray();
+        foreach (var line in result.Summary()) Log.LogMessage(MessageImportance.High, line);
+    }
+}

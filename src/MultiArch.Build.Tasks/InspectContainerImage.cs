@@ -1,0 +1,26 @@
+using Task = System.Threading.Tasks.Task;
+using Microsoft.Build.Framework;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Indexes;
+using MultiArch.Build.Registry;
+using MultiArch.Build.Registry.Auth;
+
+namespace MultiArch.Build.Tasks;
+
+public sealed partial class InspectContainerImage : AsyncTask
+{
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Image))
+            throw new MabException(ErrorCode.InspectNoImage, "InspectContainerImage needs an image: pass -p:ContainerImage=<registry>/<repository>:<tag> (or @sha256:<digest>).");
+        var reference = ImageReference.Parse(Image.Trim());
+        var insecure = (InsecureRegistries ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        using var client = new RegistryClient(new RegistryOptions { InsecureRegistries = insecure, Log = new MSBuildLog(Log) }, CredentialPurpose.Pull);
+
+        var image = await new ImageInspector(client).InspectAsync(reference, cancellationToken).ConfigureAwait(false);
+        Digest = image.Digest.ToString();
+        MediaType = image.MediaType;
+        var lines = Raw ? [InspectionReport.Raw(image)] : InspectionReport.Format(image);
+        foreach (var line in lines) Log.LogMessage(MessageImportance.High, line);
+    }
+}
