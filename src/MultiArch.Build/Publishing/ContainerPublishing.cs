@@ -24,7 +24,8 @@ public static class ContainerPublishing
         var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(pullClient), new LayoutBaseImageResolver());
         var destination = CreateDestination(request.Destination, pushClient);
         var blobCache = new BlobStore(request.BlobCacheDirectory);
-        var factory = new PlatformImageFactory(blobCache, new SingleLayerPlanner(), new LayerWriter(new LayerWriterOptions()));
+        var layerCache = string.IsNullOrWhiteSpace(request.LayerCacheDirectory) ? null : new LayerCache(request.LayerCacheDirectory, blobCache);
+        var factory = new PlatformImageFactory(blobCache, request.LayerStrategy, new LayerWriter(new LayerWriterOptions()), layerCache, log);
         var publisher = new ContainerPublisher(bases, destination, factory, log);
         return await publisher.PublishAsync(request, cancellationToken).ConfigureAwait(false);
     }
