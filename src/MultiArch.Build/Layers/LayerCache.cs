@@ -13,6 +13,9 @@ namespace MultiArch.Build.Layers;
 /// </summary>
 public sealed class LayerCache
 {
+    /// <summary>How long a layer nobody used stays in the cache before a publish prunes it.</summary>
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(7);
+
     private readonly string _directory;
     private readonly BlobStore _store;
 
@@ -30,11 +33,59 @@ public sealed class LayerCache
         var arranged = LayerTree.Arrange(entries);
         string fingerprint = LayerFingerprint.Compute(arranged, writer.Options);
         string entryPath = Path.Combine(_directory, fingerprint + ".json");
-        if (TryRead(entryPath) is { } cached) return new CachedLayerResult(cached, FromCache: true);
+        if (TryRead(entryPath) is { } cached)
+        {
+            MarkUsed(entryPath);
+            return new CachedLayerResult(cached, FromCache: true);
+        }
 
         var written = await writer.WriteAsync(arranged, _store, cancellationToken).ConfigureAwait(false);
         Record(entryPath, written);
         return new CachedLayerResult(written, FromCache: false);
+    }
+
+    /// <summary>
+    /// Deletes the entries not used for <paramref name="unusedFor"/>, and their blobs unless a kept entry
+    /// names the same blob, so the folder does not grow with every code change. Returns how many entries went.
+    /// </summary>
+    public int Prune(TimeSpan unusedFor, DateTime? now = null)
+    {
+        if (!System.IO.Directory.Exists(_directory)) return 0;
+        var cutoff = (now ?? DateTime.UtcNow) - unusedFor;
+        var stale = new List<(string Path, Digest? Blob)>();
+        var kept = new HashSet<Digest>();
+        foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("*.json"))
+        {
+            var blob = TryReadDigest(file.FullName);
+            if (file.LastWriteTimeUtc < cutoff) stale.Add((file.FullName, blob));
+            else if (blob is { } digest) kept.Add(digest);
+        }
+        foreach (var (path, blob) in stale)
+        {
+            File.Delete(path);
+            if (blob is { } digest && !kept.Contains(digest)) File.Delete(_store.PathFor(digest));
+        }
+        return stale.Count;
+    }
+
+    // A hit moves the entry's time forward, so Prune sees which layers are still in use.
+    private static void MarkUsed(string entryPath)
+    {
+        try { File.SetLastWriteTimeUtc(entryPath, DateTime.UtcNow); }
+        catch (IOException) { /* only pruning reads this time; a missed update keeps the entry a little less long */ }
+    }
+
+    private static Digest? TryReadDigest(string entryPath)
+    {
+        try
+        {
+            var entry = JsonSerializer.Deserialize(File.ReadAllBytes(entryPath), LayerCacheJson.Default.LayerCacheEntry);
+            return entry is not null && Digest.TryParse(entry.Digest, out var digest) ? digest : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return null;
+        }
     }
 
     private LayerResult? TryRead(string entryPath)

@@ -136,6 +136,40 @@ public sealed class LayerCacheTests : IDisposable
         AssertSame(first.Layer, third.Layer);
     }
 
+    [Fact]
+    public async Task PruneDropsLayersUnusedForTheRetentionAndTheirBlobs()
+    {
+        var old = await Run();
+        File.WriteAllText(_scratch.Combine("src/App.dll"), "app v2");
+        var recent = await Run();
+        foreach (string entry in Directory.GetFiles(_cache.Directory))
+        {
+            if (File.ReadAllText(entry).Contains(old.Layer.Descriptor.Digest.ToString(), StringComparison.Ordinal))
+                File.SetLastWriteTimeUtc(entry, DateTime.UtcNow.AddDays(-8));
+        }
+
+        int pruned = _cache.Prune(TimeSpan.FromDays(7));
+
+        Assert.Equal(1, pruned);
+        Assert.False(_store.Contains(old.Layer.Descriptor.Digest));
+        Assert.True(_store.Contains(recent.Layer.Descriptor.Digest));
+        Assert.Single(Directory.GetFiles(_cache.Directory));
+        Assert.True((await Run()).FromCache);
+    }
+
+    [Fact]
+    public async Task AHitKeepsALayerFromBeingPruned()
+    {
+        var first = await Run();
+        foreach (string entry in Directory.GetFiles(_cache.Directory)) File.SetLastWriteTimeUtc(entry, DateTime.UtcNow.AddDays(-8));
+
+        Assert.True((await Run()).FromCache);
+        int pruned = _cache.Prune(TimeSpan.FromDays(7));
+
+        Assert.Equal(0, pruned);
+        Assert.True(_store.Contains(first.Layer.Descriptor.Digest));
+    }
+
     private static void AssertSame(LayerResult expected, LayerResult actual)
     {
         Assert.Equal(expected.Descriptor.Digest, actual.Descriptor.Digest);
