@@ -1,3 +1,5 @@
+using MultiArch.Build.Diagnostics;
+
 namespace MultiArch.Build.Layers;
 
 /// <summary>
@@ -19,8 +21,7 @@ public sealed class SplitLayerPlanner(IReadOnlyDictionary<string, LayerCategory>
 
     public LayerPlan Plan(IReadOnlyList<LayerEntry> entries)
     {
-        var directories = entries.Where(e => e.Kind == LayerEntryKind.Directory)
-            .ToDictionary(e => e.ImagePath.TrimEnd('/'), StringComparer.Ordinal);
+        var directories = DirectoriesOf(entries);
         var layers = Enum.GetValues<LayerCategory>().ToDictionary(c => c, _ => new List<LayerEntry>());
         var placed = new HashSet<(LayerCategory, string)>();
         var placedAnywhere = new HashSet<string>(StringComparer.Ordinal);
@@ -41,6 +42,17 @@ public sealed class SplitLayerPlanner(IReadOnlyDictionary<string, LayerCategory>
             .OrderBy(l => l.Key)
             .Select(l => new PlannedLayer(NameOf(l.Key), Sorted(l.Value)))
             .ToList());
+    }
+
+    private static Dictionary<string, LayerEntry> DirectoriesOf(IReadOnlyList<LayerEntry> entries)
+    {
+        var directories = new Dictionary<string, LayerEntry>(StringComparer.Ordinal);
+        foreach (var entry in entries.Where(e => e.Kind == LayerEntryKind.Directory))
+        {
+            if (!directories.TryAdd(entry.ImagePath.TrimEnd('/'), entry))
+                throw new MabException(ErrorCode.LayerDuplicatePath, $"The directory {entry.ImagePath} is listed twice. Give each file, directory and symlink its own path.");
+        }
+        return directories;
     }
 
     private static void AddParents(string path, LayerCategory category, Dictionary<string, LayerEntry> directories,

@@ -72,6 +72,14 @@ public class SplitLayerPlannerTests
     }
 
     [Fact]
+    public void ADirectoryListedTwiceIsACodedError()
+    {
+        var error = Assert.Throws<MultiArch.Build.Diagnostics.MabException>(() =>
+            new SplitLayerPlanner(Categories).Plan([LayerEntry.Directory("/app"), LayerEntry.Directory("/app/")]));
+        Assert.Equal(MultiArch.Build.Diagnostics.ErrorCode.LayerDuplicatePath, error.Code);
+    }
+
+    [Fact]
     public void NoEntriesMeansNoLayers() =>
         Assert.Empty(new SplitLayerPlanner(Categories).Plan([]).Layers);
 }
