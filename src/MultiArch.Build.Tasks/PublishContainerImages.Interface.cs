@@ -12,7 +12,7 @@ public sealed partial class PublishContainerImages
     [Required]
     public ITaskItem[] Platforms { get; set; } = [];
 
-    /// <summary>Published files (Include = full path), metadata ContainerPlatform, RelativePath, PublishDir, NuGetPackageId, AssetType.</summary>
+    /// <summary>Published files (Include = full path), metadata ContainerPlatform, RelativePath, PublishDir, NuGetPackageId, AssetType, RuntimePackAsset.</summary>
     public ITaskItem[] PublishedFiles { get; set; } = [];
 
     public string? Registry { get; set; }
@@ -27,6 +27,12 @@ public sealed partial class PublishContainerImages
     public bool PushByDigest { get; set; }
     [Required]
     public string BlobCacheDirectory { get; set; } = "";
+
+    /// <summary>Split (runtime, packages, app layers; the default) or Single.</summary>
+    public string? LayerStrategy { get; set; }
+
+    /// <summary>Where unchanged layers are remembered between builds; empty writes every layer afresh.</summary>
+    public string? LayerCacheDirectory { get; set; }
 
     public string WorkingDirectory { get; set; } = "/app/";
     public string? User { get; set; }

@@ -36,6 +36,8 @@ internal static class PublishRequestReader
                 PushByDigest = task.PushByDigest,
             },
             BlobCacheDirectory = task.BlobCacheDirectory,
+            LayerStrategy = LayerStrategies.Parse(task.LayerStrategy),
+            LayerCacheDirectory = Blank(task.LayerCacheDirectory),
             WorkingDirectory = task.WorkingDirectory,
             User = Blank(task.User),
             Format = ImageFormats.Parse(task.ImageFormat),
@@ -72,7 +74,8 @@ internal static class PublishRequestReader
         if (mine.Count == 0)
             throw new MabException(ErrorCode.PublishedFileMissing, $"The publish for {item.ItemSpec} reported no files. Check that the app publishes for RuntimeIdentifier {target.RuntimeIdentifier}.");
         string publishDir = mine[0].GetMetadata("PublishDir");
-        var published = mine.Select(f => new PublishedFile(f.ItemSpec, f.GetMetadata("RelativePath"), Blank(f.GetMetadata("NuGetPackageId")), Blank(f.GetMetadata("AssetType")))).ToList();
+        var published = mine.Select(f => new PublishedFile(f.ItemSpec, f.GetMetadata("RelativePath"), Blank(f.GetMetadata("NuGetPackageId")), Blank(f.GetMetadata("AssetType")),
+            string.Equals(f.GetMetadata("RuntimePackAsset"), "true", StringComparison.OrdinalIgnoreCase))).ToList();
         return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published);
     }
 

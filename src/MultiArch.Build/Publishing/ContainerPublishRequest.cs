@@ -9,6 +9,12 @@ public sealed record ContainerPublishRequest
     public required IReadOnlyList<PublishedPlatform> Platforms { get; init; }
     public required ImageDestinationSpec Destination { get; init; }
     public required string BlobCacheDirectory { get; init; }
+
+    /// <summary>How the publish output is cut into layers; split by default.</summary>
+    public LayerStrategy LayerStrategy { get; init; } = LayerStrategy.Split;
+
+    /// <summary>Where the layer cache keeps its entries; null writes every layer afresh.</summary>
+    public string? LayerCacheDirectory { get; init; }
     public string WorkingDirectory { get; init; } = "/app/";
     public string? User { get; init; }
     public ExecutionArgs Execution { get; init; } = new();

@@ -24,9 +24,13 @@ public static class ContainerPublishing
         var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(pullClient), new LayoutBaseImageResolver());
         var destination = CreateDestination(request.Destination, pushClient, log);
         var blobCache = new BlobStore(request.BlobCacheDirectory);
-        var factory = new PlatformImageFactory(blobCache, new SingleLayerPlanner(), new LayerWriter(new LayerWriterOptions()));
+        var layerCache = string.IsNullOrWhiteSpace(request.LayerCacheDirectory) ? null : new LayerCache(request.LayerCacheDirectory, blobCache);
+        var factory = new PlatformImageFactory(blobCache, request.LayerStrategy, new LayerWriter(new LayerWriterOptions()), layerCache, log);
         var publisher = new ContainerPublisher(bases, destination, factory, log);
-        return await publisher.PublishAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await publisher.PublishAsync(request, cancellationToken).ConfigureAwait(false);
+        int pruned = layerCache?.Prune(LayerCache.DefaultRetention) ?? 0;
+        if (pruned > 0) log.Write(BuildLogLevel.Info, $"Pruned {pruned} layer(s) unused for {LayerCache.DefaultRetention.TotalDays} days from {layerCache!.Directory}");
+        return result;
     }
 
     private static IImageDestination CreateDestination(ImageDestinationSpec spec, RegistryClient client, IBuildLog log)

@@ -1,4 +1,5 @@
 using MultiArch.Build.Blobs;
+using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Layers;
 using MultiArch.Build.Oci;
@@ -7,24 +8,67 @@ namespace MultiArch.Build.Publishing;
 
 /// <summary>
 /// Builds one platform's image: plans the publish output into layers, writes them (streaming, into the
-/// blob cache) and applies them with the config edits to that platform's base.
+/// blob cache, or takes them from the layer cache when their inputs are unchanged) and applies them
+/// with the config edits to that platform's base.
 /// </summary>
-public sealed class PlatformImageFactory(BlobStore blobCache, ILayerPlanner planner, LayerWriter writer)
+public sealed class PlatformImageFactory
 {
+    private readonly BlobStore _blobCache;
+    private readonly Func<PublishedPlatform, string, ILayerPlanner> _plannerFor;
+    private readonly LayerWriter _writer;
+    private readonly LayerCache? _layerCache;
+    private readonly IBuildLog? _log;
+
+    /// <summary>Plans every platform with <paramref name="planner"/> and writes every layer afresh.</summary>
+    public PlatformImageFactory(BlobStore blobCache, ILayerPlanner planner, LayerWriter writer)
+        : this(blobCache, (_, _) => planner, writer, null, null)
+    {
+    }
+
+    /// <summary>Plans each platform by <paramref name="strategy"/> from its published files; reuses layers from <paramref name="layerCache"/> when given.</summary>
+    public PlatformImageFactory(BlobStore blobCache, LayerStrategy strategy, LayerWriter writer, LayerCache? layerCache = null, IBuildLog? log = null)
+        : this(blobCache, (platform, root) => PlannerFor(strategy, platform, root), writer, layerCache, log)
+    {
+    }
+
+    private PlatformImageFactory(BlobStore blobCache, Func<PublishedPlatform, string, ILayerPlanner> plannerFor, LayerWriter writer, LayerCache? layerCache, IBuildLog? log)
+    {
+        _blobCache = blobCache;
+        _plannerFor = plannerFor;
+        _writer = writer;
+        _layerCache = layerCache;
+        _log = log;
+    }
+
+    public static ILayerPlanner PlannerFor(LayerStrategy strategy, PublishedPlatform platform, string imageRoot) => strategy switch
+    {
+        LayerStrategy.Single => new SingleLayerPlanner(),
+        _ => new SplitLayerPlanner(PublishLayerClassifier.Classify(platform, imageRoot)),
+    };
+
     public async Task<ImageArtifact> BuildAsync(ContainerPublishRequest request, PublishedPlatform platform, BaseImage baseImage, CancellationToken cancellationToken)
     {
         var entries = PublishLayerSource.EntriesFor(platform, request.WorkingDirectory);
-        var plan = planner.Plan(entries);
+        var plan = _plannerFor(platform, PublishLayerSource.ImageRootOf(request.WorkingDirectory)).Plan(entries);
         var layers = new List<NewLayer>();
         foreach (var planned in plan.Layers)
         {
-            var written = await writer.WriteAsync(planned.Entries, blobCache, cancellationToken).ConfigureAwait(false);
-            layers.Add(new NewLayer(written.Descriptor, written.DiffId, blobCache,
+            var written = await WriteAsync(planned, platform, cancellationToken).ConfigureAwait(false);
+            layers.Add(new NewLayer(written.Descriptor, written.DiffId, _blobCache,
                 CreatedBy: $"MultiArch.Build: {planned.Name} layer of {platform.Target.RuntimeIdentifier} publish",
                 Comment: "multiarch.build." + planned.Name));
         }
         var edits = EditsFor(request, baseImage);
         return ImageBuilder.Build(baseImage, layers, edits, request.Format);
+    }
+
+    private async Task<LayerResult> WriteAsync(PlannedLayer planned, PublishedPlatform platform, CancellationToken cancellationToken)
+    {
+        if (_layerCache is null) return await _writer.WriteAsync(planned.Entries, _blobCache, cancellationToken).ConfigureAwait(false);
+        var result = await _layerCache.GetOrWriteAsync(planned.Entries, _writer, cancellationToken).ConfigureAwait(false);
+        _log?.Write(BuildLogLevel.Info,
+            $"{platform.Target.RuntimeIdentifier} {planned.Name} layer {result.Layer.Descriptor.Digest} ({PublishSummary.Bytes(result.Layer.Descriptor.Size)}): {(result.FromCache ? "unchanged, reused" : "written")}");
+        return result.Layer;
     }
 
     private static ImageConfigEdits EditsFor(ContainerPublishRequest request, BaseImage baseImage)

@@ -13,13 +13,13 @@ public static class PublishLayerSource
 {
     public static IReadOnlyList<LayerEntry> EntriesFor(PublishedPlatform platform, string workingDirectory)
     {
-        string imageRoot = "/" + workingDirectory.Trim().Trim('/');
+        string imageRoot = ImageRootOf(workingDirectory);
         var all = LayerEntries.FromDirectory(platform.PublishDirectory, imageRoot).Select(Normalize).ToList();
         if (platform.Files.Count == 0) return all;
 
         var published = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in platform.Files)
-            published.Add(imageRoot.TrimEnd('/') + "/" + file.RelativePath.Replace('\\', '/').TrimStart('/'));
+            published.Add(ImagePathOf(imageRoot, file.RelativePath));
 
         var kept = all.Where(e => e.Kind == LayerEntryKind.Directory || published.Contains(e.ImagePath)).ToList();
         // Directories that hold no published file are leftovers too.
@@ -31,6 +31,13 @@ public static class PublishLayerSource
         }
         return kept.Where(e => e.Kind != LayerEntryKind.Directory || neededDirectories.Contains(e.ImagePath)).ToList();
     }
+
+    /// <summary>The folder in the image the app is copied to: the working directory, absolute, without a trailing '/'.</summary>
+    public static string ImageRootOf(string workingDirectory) => "/" + workingDirectory.Trim().Trim('/');
+
+    /// <summary>Where a published file lands in the image.</summary>
+    public static string ImagePathOf(string imageRoot, string relativePath) =>
+        imageRoot.TrimEnd('/') + "/" + relativePath.Replace('\\', '/').TrimStart('/');
 
     private const UnixFileMode Executable = (UnixFileMode)0b111_101_101;
     private const UnixFileMode Plain = (UnixFileMode)0b110_100_100;

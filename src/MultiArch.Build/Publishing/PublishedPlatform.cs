@@ -5,5 +5,9 @@ namespace MultiArch.Build.Publishing;
 /// <summary>One platform's publish output: what to build, on which base, from which files.</summary>
 public sealed record PublishedPlatform(PlatformTarget Target, string BaseImage, string PublishDirectory, IReadOnlyList<PublishedFile> Files);
 
-/// <summary>A file the publish wrote, with what the SDK knows of where it came from.</summary>
-public sealed record PublishedFile(string SourcePath, string RelativePath, string? NuGetPackageId = null, string? AssetType = null);
+/// <summary>
+/// A file the publish wrote, with what the SDK knows of where it came from: the NuGet package and asset
+/// type it was resolved from, and whether that package is a runtime pack (the .NET runtime of a
+/// self-contained app, Microsoft.NETCore.App.Runtime.&lt;rid&gt; and its siblings).
+/// </summary>
+public sealed record PublishedFile(string SourcePath, string RelativePath, string? NuGetPackageId = null, string? AssetType = null, bool IsRuntimePackAsset = false);

@@ -1,0 +1,80 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using MultiArch.Build.Diagnostics;
+
+namespace MultiArch.Build.Layers;
+
+/// <summary>
+/// A sha256 over everything that decides a layer's bytes: the writer's options (media type,
+/// compression level, mtime, uid, gid) and, for every entry in the order it is written, its path,
+/// kind, mode, link target, size and the sha256 of its content.
+/// </summary>
+/// <remarks>
+/// Content is hashed rather than trusted by mtime: a fresh clone, a CI checkout or a rebuild that
+/// rewrites identical files gets new mtimes, and the cache must still hit. Hashing reads each file
+/// once (sha256 runs at well over 1 GB/s with the CPU's SHA extensions, against roughly 50 MB/s for
+/// gzip at the optimal level), so a hit costs a small fraction of writing the layer again.
+/// </remarks>
+internal static class LayerFingerprint
+{
+    // Bump when the writer's output for the same inputs changes, so old cache entries stop matching.
+    private const string FormatVersion = "multiarch.build/layer-fingerprint/v1";
+
+    public static string Compute(IReadOnlyList<LayerEntry> arranged, LayerWriterOptions options)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Add(hash, FormatVersion);
+        Add(hash, options.MediaType);
+        Add(hash, options.CompressionLevel.ToString());
+        Add(hash, options.Mtime);
+        Add(hash, options.Uid);
+        Add(hash, options.Gid);
+        foreach (var entry in arranged)
+        {
+            Add(hash, entry.ImagePath);
+            Add(hash, (long)entry.Kind);
+            Add(hash, (long)entry.Mode);
+            Add(hash, entry.LinkTarget ?? "");
+            if (entry.Kind == LayerEntryKind.File) AddContent(hash, entry);
+        }
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private static void AddContent(IncrementalHash hash, LayerEntry entry)
+    {
+        using SafeFileHandle handle = Open(entry);
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        Add(hash, stream.Length);
+        hash.AppendData(SHA256.HashData(stream));
+    }
+
+    private static SafeFileHandle Open(LayerEntry entry)
+    {
+        try
+        {
+            return File.OpenHandle(entry.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MabException(ErrorCode.LayerSourceVanished,
+                $"{entry.SourcePath} (for {entry.ImagePath}) could not be read: {e.Message} Make sure the file exists and is readable, then build again.", e);
+        }
+    }
+
+    // Every value is length-prefixed, so no two different entry lists hash the same bytes.
+    private static void Add(IncrementalHash hash, string value)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        Add(hash, bytes.Length);
+        hash.AppendData(bytes);
+    }
+
+    private static void Add(IncrementalHash hash, long value)
+    {
+        Span<byte> buffer = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(buffer, value);
+        hash.AppendData(buffer);
+    }
+}

@@ -1,0 +1,53 @@
+namespace MultiArch.Build.Tasks.Tests;
+
+/// <summary>The layer strategy default and the caches' place under obj/, and that Clean removes them.</summary>
+/// <remarks>Runs apart from other test classes: MSBuild allows one build at a time per process.</remarks>
+[Collection(SerialBuildCollection.Name)]
+public class LayerCacheTargetsTests
+{
+    private const string Console = "<PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>";
+
+    [Fact]
+    public void LayersAreSplitByDefaultAndCachedUnderObj()
+    {
+        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64" });
+        var (ok, instance, errors, _) = project.Run("_MultiArchComputeContainerConfig");
+        Assert.True(ok, string.Join(Environment.NewLine, errors));
+        Assert.Equal("Split", instance.GetPropertyValue("ContainerLayerStrategy"));
+        string projectDirectory = Path.GetDirectoryName(project.ProjectPath)!;
+        Assert.Equal(Path.Combine(projectDirectory, "obj", "multiarch", "layers") + "/", Path.GetFullPath(instance.GetPropertyValue("_MultiArchLayerCache")));
+    }
+
+    [Fact]
+    public void AnExplicitStrategyIsKept()
+    {
+        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64", ["ContainerLayerStrategy"] = "Single" });
+        var (ok, instance, errors, _) = project.Run("_MultiArchComputeContainerConfig");
+        Assert.True(ok, string.Join(Environment.NewLine, errors));
+        Assert.Equal("Single", instance.GetPropertyValue("ContainerLayerStrategy"));
+    }
+
+    [Fact]
+    public void CleanRemovesTheLayerCacheAndBlobs()
+    {
+        using var project = new EvaluationProject(Console);
+        string obj = Path.Combine(Path.GetDirectoryName(project.ProjectPath)!, "obj", "multiarch");
+        foreach (string folder in new[] { "layers", "blobs/sha256" })
+        {
+            Directory.CreateDirectory(Path.Combine(obj, folder));
+            File.WriteAllText(Path.Combine(obj, folder, "entry"), "x");
+        }
+
+        var (ok, _, errors, _) = project.Run("Clean");
+
+        Assert.True(ok, string.Join(Environment.NewLine, errors));
+        Assert.False(Directory.Exists(Path.Combine(obj, "layers")));
+        Assert.False(Directory.Exists(Path.Combine(obj, "blobs")));
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialBuildCollection
+{
+    public const string Name = "serial-msbuild-builds";
+}
