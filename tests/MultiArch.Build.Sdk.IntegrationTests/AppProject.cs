@@ -43,25 +43,16 @@ public sealed class AppProject : IDisposable
     public ProcessResult Publish(params string[] properties) => Publish(new Dictionary<string, string?>(), properties);
 
     /// <summary>Runs <c>dotnet publish</c> with extra environment variables (registry credentials, for instance).</summary>
-    public ProcessResult Publish(IReadOnlyDictionary<string, string?> environment, params string[] properties)
-    {
-        var arguments = new List<string> { "publish", ProjectPath, "-c", "Release", "-nodeReuse:false", "-v:n" };
-        arguments.AddRange(properties.Select(p => p.StartsWith('-') ? p : "-p:" + p));
-        var variables = new Dictionary<string, string?>
-        {
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_NOLOGO"] = "1",
-            ["MSBUILDDISABLENODEREUSE"] = "1",
-            ["SOURCE_DATE_EPOCH"] = null,
-        };
-        foreach (var (key, value) in environment) variables[key] = value;
-        return ProcessRunner.Run("dotnet", arguments, Directory, variables);
-    }
+    public ProcessResult Publish(IReadOnlyDictionary<string, string?> environment, params string[] properties) =>
+        Dotnet(["publish", ProjectPath, "-c", "Release"], environment, properties);
 
     /// <summary>Runs <c>dotnet msbuild -restore -t:target</c> (a target that publishes nothing) with the given -p: properties.</summary>
-    public ProcessResult MSBuild(string target, IReadOnlyDictionary<string, string?> environment, params string[] properties)
+    public ProcessResult MSBuild(string target, IReadOnlyDictionary<string, string?> environment, params string[] properties) =>
+        Dotnet(["msbuild", ProjectPath, "-restore", "-t:" + target], environment, properties);
+
+    private ProcessResult Dotnet(IEnumerable<string> command, IReadOnlyDictionary<string, string?> environment, string[] properties)
     {
-        var arguments = new List<string> { "msbuild", ProjectPath, "-restore", "-t:" + target, "-nodeReuse:false", "-v:n" };
+        var arguments = new List<string>(command) { "-nodeReuse:false", "-v:n" };
         arguments.AddRange(properties.Select(p => p.StartsWith('-') ? p : "-p:" + p));
         var variables = new Dictionary<string, string?>
         {

@@ -18,9 +18,9 @@ public static class ContainerIndexing
         if (string.IsNullOrWhiteSpace(request.Registry))
             throw new MabException(ErrorCode.IndexNeedsRegistry,
                 "CreateContainerIndex makes an index in a registry, and ContainerRegistry is empty. Set -p:ContainerRegistry=<host[:port]> and -p:ContainerRepository=<name>.");
-        var insecure = (insecureRegistries ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        using var pullClient = new RegistryClient(new RegistryOptions { InsecureRegistries = insecure, Log = log }, CredentialPurpose.Pull);
-        using var pushClient = new RegistryClient(new RegistryOptions { InsecureRegistries = insecure, Log = log }, CredentialPurpose.Push);
+        var options = RegistryOptions.ForBuild(insecureRegistries, log);
+        using var pullClient = new RegistryClient(options, CredentialPurpose.Pull);
+        using var pushClient = new RegistryClient(options, CredentialPurpose.Push);
         var target = ImageReference.Parse($"{request.Registry.Trim().TrimEnd('/')}/{request.Repository}");
         return await CreateAsync(request, target, pullClient, pushClient, log, cancellationToken).ConfigureAwait(false);
     }

@@ -17,9 +17,9 @@ public static class ContainerPublishing
 {
     public static async Task<ContainerPublishResult> RunAsync(ContainerPublishRequest request, IBuildLog log, string? insecureRegistries, CancellationToken cancellationToken)
     {
-        var insecure = (insecureRegistries ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        using var pullClient = new RegistryClient(new RegistryOptions { InsecureRegistries = insecure, Log = log }, CredentialPurpose.Pull);
-        using var pushClient = new RegistryClient(new RegistryOptions { InsecureRegistries = insecure, Log = log }, CredentialPurpose.Push);
+        var options = RegistryOptions.ForBuild(insecureRegistries, log);
+        using var pullClient = new RegistryClient(options, CredentialPurpose.Pull);
+        using var pushClient = new RegistryClient(options, CredentialPurpose.Push);
 
         var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(pullClient), new LayoutBaseImageResolver());
         var destination = CreateDestination(request.Destination, pushClient, log);

@@ -8,6 +8,14 @@ public sealed class RegistryOptions
     /// <summary>Registries (host or host:port) reached over plain HTTP. Loopback registries always are.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 
+    /// <summary>Options for one build: the insecure registries from a ';', ',' or space separated list, and the build's log.</summary>
+    public static RegistryOptions ForBuild(string? insecureRegistries, IBuildLog log) =>
+        new() { InsecureRegistries = ParseRegistryList(insecureRegistries), Log = log };
+
+    /// <summary>Splits a list of registries (ContainerInsecureRegistries, DOTNET_CONTAINER_INSECURE_REGISTRIES).</summary>
+    public static IReadOnlyList<string> ParseRegistryList(string? value) =>
+        (value ?? "").Split([',', ';', ' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>How many blobs upload at once.</summary>
     public int MaxParallelUploads { get; init; } = 4;
 

@@ -42,8 +42,7 @@ public sealed class RegistryEndpoint
     private static bool IsListedInsecure(string registry, RegistryOptions options)
     {
         var listed = options.InsecureRegistries.Concat(
-            (options.Environment.Get(RegistryOptions.InsecureRegistriesVariable) ?? "")
-                .Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            RegistryOptions.ParseRegistryList(options.Environment.Get(RegistryOptions.InsecureRegistriesVariable)));
         return listed.Any(entry => string.Equals(entry, registry, StringComparison.OrdinalIgnoreCase)
             || (!entry.Contains(':') || entry.StartsWith('[') && entry.EndsWith(']')) && string.Equals(entry, HostOf(registry), StringComparison.OrdinalIgnoreCase));
     }
