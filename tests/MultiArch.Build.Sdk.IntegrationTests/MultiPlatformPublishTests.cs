@@ -140,7 +140,7 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
     }
 
     [Fact]
-    public void AspNetAppGetsTheAspNetBaseAndItsPort()
+    public void AspNetAppGetsTheAspNetBaseAndItsPortAndRebuildsToTheSameDigest()
     {
         const string web = """
             var app = WebApplication.CreateSlimBuilder(args).Build();
@@ -149,9 +149,23 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
             """;
         using var app = new AppProject(fixture, "Web", "<PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup><ItemGroup><ContainerPort Include=\"8080\" Type=\"tcp\" /></ItemGroup>", web, "Microsoft.NET.Sdk.Web");
         string repository = $"{fixture.Registry}/e2e/web";
-        var publish = app.Publish("ContainerPlatforms=\"linux-x64,linux-arm64\"", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/web",
-            $"ContainerBaseRegistry={fixture.Registry}", "UseAppHost=false");
+        string[] properties = ["ContainerPlatforms=\"linux-x64,linux-arm64\"", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/web",
+            $"ContainerBaseRegistry={fixture.Registry}", "UseAppHost=false"];
+        // The metadata file sits in the project folder, where the Web SDK globs every *.json into the app's
+        // content; MultiArch.Build keeps its own output (and its caches) out, so a rebuild is a no-op.
+        string metadata = Path.Combine(app.Directory, "image.json");
+        var publish = app.Publish([.. properties, $"ContainerMetadataFile={metadata}"]);
         Assert.True(publish.ExitCode == 0, publish.All);
+        var first = JsonDocument.Parse(File.ReadAllBytes(metadata)).RootElement.Clone();
+        var again = app.Publish([.. properties, $"ContainerMetadataFile={metadata}"]);
+        Assert.True(again.ExitCode == 0, again.All);
+        var second = JsonDocument.Parse(File.ReadAllBytes(metadata)).RootElement;
+        Assert.Equal(first.GetProperty("indexDigest").GetString(), second.GetProperty("indexDigest").GetString());
+        Assert.Equal(0, second.GetProperty("bytesUploaded").GetInt64());
+        var strays = System.IO.Directory.GetFiles(app.Directory, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(app.Directory, f))
+            .Where(f => !f.StartsWith("obj/", StringComparison.Ordinal) && !f.StartsWith("bin/", StringComparison.Ordinal) && f.Contains("multiarch", StringComparison.Ordinal));
+        Assert.Empty(strays);
 
         var baseIndex = Skopeo.InspectRaw(fixture.AspNetBase);
         var index = Skopeo.InspectRaw(repository + ":latest");
