@@ -38,11 +38,32 @@ public sealed class AuthenticatedRegistryTests(SdkFixture fixture) : IDisposable
         Assert.DoesNotContain("not-the-password", wrong.All);
         Assert.Null(TagsWithCredentials(registry));
 
-        var right = app.Publish(Credentials(Password), properties);
+        string binlog = Path.Combine(app.Directory, "publish.binlog");
+        var right = app.Publish(PreferredCredentials(Password), [.. properties, "-bl:" + binlog]);
         Assert.True(right.ExitCode == 0, right.All);
         Assert.DoesNotContain(Password, right.All);
+        // The binary log holds every property, item and message of the build; the password is in none of them.
+        // (MSBuild itself records every DOTNET_* variable in it, hence the MULTIARCH_* names here.)
+        string log = BinlogText(binlog);
+        Assert.Contains("PublishContainerImages", log);
+        Assert.DoesNotContain(Password, log);
         Assert.Equal(["latest"], TagsWithCredentials(registry));
     }
+
+    /// <summary>A binlog is a gzip stream of a binary format whose strings are UTF-8; decompressed, a secret would show as plain bytes.</summary>
+    private static string BinlogText(string path)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+        using var text = new MemoryStream();
+        gzip.CopyTo(text);
+        return System.Text.Encoding.UTF8.GetString(text.ToArray());
+    }
+
+    private static Dictionary<string, string?> PreferredCredentials(string password) => new()
+    {
+        ["MULTIARCH_REGISTRY_USERNAME"] = User,
+        ["MULTIARCH_REGISTRY_PASSWORD"] = password,
+    };
 
     private static Dictionary<string, string?> Credentials(string password) => new()
     {

@@ -46,6 +46,21 @@ public sealed class CredentialStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task MultiArchVariablesWinOverTheSdkNames()
+    {
+        var variables = new Dictionary<string, string>
+        {
+            [CredentialStore.PreferredUserNameVariable] = "preferred", [CredentialStore.PreferredPasswordVariable] = "m",
+            [CredentialStore.UserNameVariable] = "general", [CredentialStore.PasswordVariable] = "g",
+            [CredentialStore.PushUserNameVariable] = "pusher", [CredentialStore.PushPasswordVariable] = "p",
+        };
+        Assert.Equal("preferred", (await Find(new(variables), "r.example"))!.UserName);
+        Assert.Equal("preferred", (await Find(new(variables), "r.example", CredentialPurpose.Pull))!.UserName);
+        // Not DOTNET_-prefixed: MSBuild records every DOTNET_* variable in binary logs.
+        Assert.False(CredentialStore.PreferredPasswordVariable.StartsWith("DOTNET_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AuthFilesAreReadInOrder()
     {
         string authFile = Write("auth.json", Auths(("one.example", "from-auth-file", "1")));

@@ -5,7 +5,8 @@ namespace MultiArch.Build.Registry.Auth;
 /// <summary>
 /// Finds credentials for a registry, first source that has them wins:
 /// <list type="number">
-/// <item>environment: <c>DOTNET_CONTAINER_PUSH_REGISTRY_UNAME</c>/<c>_PWORD</c> (pushes) or
+/// <item>environment: <c>MULTIARCH_REGISTRY_USERNAME</c>/<c>MULTIARCH_REGISTRY_PASSWORD</c>; then the
+/// .NET SDK's names, <c>DOTNET_CONTAINER_PUSH_REGISTRY_UNAME</c>/<c>_PWORD</c> (pushes) or
 /// <c>DOTNET_CONTAINER_PULL_REGISTRY_UNAME</c>/<c>_PWORD</c> (base images), then
 /// <c>DOTNET_CONTAINER_REGISTRY_UNAME</c>/<c>_PWORD</c> for both;</item>
 /// <item><c>$REGISTRY_AUTH_FILE</c>;</item>
@@ -13,9 +14,13 @@ namespace MultiArch.Build.Registry.Auth;
 /// <item><c>$DOCKER_CONFIG/config.json</c>, else <c>~/.docker/config.json</c>.</item>
 /// </list>
 /// Each file is read the way Docker reads it: <c>credHelpers</c>, then <c>auths</c>, then <c>credsStore</c>.
+/// MSBuild writes every <c>DOTNET_*</c> environment variable into binary logs (-bl), so a password in the
+/// SDK's variable names ends up in any binlog of the build; the <c>MULTIARCH_*</c> names come first and do not.
 /// </summary>
 public sealed class CredentialStore
 {
+    public const string PreferredUserNameVariable = "MULTIARCH_REGISTRY_USERNAME";
+    public const string PreferredPasswordVariable = "MULTIARCH_REGISTRY_PASSWORD";
     public const string UserNameVariable = "DOTNET_CONTAINER_REGISTRY_UNAME";
     public const string PasswordVariable = "DOTNET_CONTAINER_REGISTRY_PWORD";
     public const string PushUserNameVariable = "DOTNET_CONTAINER_PUSH_REGISTRY_UNAME";
@@ -59,7 +64,7 @@ public sealed class CredentialStore
         var (user, password) = purpose == CredentialPurpose.Push
             ? (PushUserNameVariable, PushPasswordVariable)
             : (PullUserNameVariable, PullPasswordVariable);
-        return Pair(user, password) ?? Pair(UserNameVariable, PasswordVariable);
+        return Pair(PreferredUserNameVariable, PreferredPasswordVariable) ?? Pair(user, password) ?? Pair(UserNameVariable, PasswordVariable);
     }
 
     private RegistryCredential? Pair(string userVariable, string passwordVariable)
