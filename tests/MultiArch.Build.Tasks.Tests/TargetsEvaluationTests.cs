@@ -135,6 +135,25 @@ public class TargetsEvaluationTests
     }
 
     [Fact]
+    public void PushByDigestWarnsThatTagsAreNotApplied()
+    {
+        using var tagged = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64", ["ContainerPushByDigest"] = "true", ["ContainerImageTags"] = "1.0" });
+        var (ok, _, errors, warnings) = tagged.Run("_MultiArchComputeContainerConfig");
+        Assert.True(ok, string.Join(Environment.NewLine, errors));
+        Assert.Contains(warnings, w => w.StartsWith("MAB3102:", StringComparison.Ordinal) && w.Contains("(1.0)"));
+
+        using var untagged = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64", ["ContainerPushByDigest"] = "true" });
+        Assert.DoesNotContain(untagged.Run("_MultiArchComputeContainerConfig").Warnings, w => w.StartsWith("MAB3102:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OuterPublishNamesTheFolderThatHoldsEveryPlatform()
+    {
+        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64" });
+        Assert.EndsWith("multiarch/", project.Property("PublishDir").Replace('\\', '/'));
+    }
+
+    [Fact]
     public void LibraryIsRefusedWithACode()
     {
         using var project = new EvaluationProject("<PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>",

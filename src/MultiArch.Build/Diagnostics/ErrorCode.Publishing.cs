@@ -25,4 +25,6 @@ public static partial class ErrorCode
 
     /// <summary>Warning: ContainerRepository had characters a repository cannot have and was normalized.</summary>
     public const string RepositoryNormalized = "MAB3101";
+    /// <summary>Warning: ContainerPushByDigest is set together with tags, which it does not apply.</summary>
+    public const string PushByDigestIgnoresTags = "MAB3102";
 }
