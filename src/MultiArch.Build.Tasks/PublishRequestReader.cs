@@ -76,7 +76,7 @@ internal static class PublishRequestReader
         string publishDir = mine[0].GetMetadata("PublishDir");
         var published = mine.Select(f => new PublishedFile(f.ItemSpec, f.GetMetadata("RelativePath"), Blank(f.GetMetadata("NuGetPackageId")), Blank(f.GetMetadata("AssetType")),
             string.Equals(f.GetMetadata("RuntimePackAsset"), "true", StringComparison.OrdinalIgnoreCase))).ToList();
-        return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published);
+        return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published) { BaseImageDigest = Blank(item.GetMetadata("BaseImageDigest")) };
     }
 
     private static string TypeOf(ITaskItem port)

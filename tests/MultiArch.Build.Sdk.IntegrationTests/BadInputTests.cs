@@ -18,6 +18,8 @@ public sealed class BadInputTests(SdkFixture fixture)
             $"ContainerBaseImage={fixture.RuntimeBase}", "UseAppHost=false", property);
         AssertFailedWith(publish, code, mentions);
         Assert.Null(Skopeo.Tags($"{fixture.Registry}/e2e-bad/{repository}"));
+        // Each of these is caught before any platform is compiled or published.
+        Assert.False(Directory.Exists(Path.Combine(app.Directory, "bin")), "a platform was built before the error:" + Environment.NewLine + publish.Output);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ContainerPublisher(IBaseImageResolver bases, IImageDestinati
     private async Task<BaseImage[]> ResolveBasesAsync(ContainerPublishRequest request, CancellationToken cancellationToken)
     {
         var resolved = new BaseImage[request.Platforms.Count];
-        foreach (var group in request.Platforms.Select((p, i) => (p, i)).GroupBy(x => x.p.BaseImage, StringComparer.Ordinal))
+        foreach (var group in request.Platforms.Select((p, i) => (p, i)).GroupBy(x => x.p.BaseImageToResolve, StringComparer.Ordinal))
         {
             var members = group.ToList();
             log.Write(BuildLogLevel.Info, $"Resolving base image {group.Key} for {string.Join(", ", members.Select(m => m.p.Target.Platform))}");

@@ -2,8 +2,17 @@ using MultiArch.Build.Platforms;
 
 namespace MultiArch.Build.Publishing;
 
-/// <summary>One platform's publish output: what to build, on which base, from which files.</summary>
-public sealed record PublishedPlatform(PlatformTarget Target, string BaseImage, string PublishDirectory, IReadOnlyList<PublishedFile> Files);
+/// <summary>
+/// One platform's publish output: what to build, on which base, from which files. <see cref="BaseImageDigest"/>
+/// is the digest the preflight pinned the base to, when it ran.
+/// </summary>
+public sealed record PublishedPlatform(PlatformTarget Target, string BaseImage, string PublishDirectory, IReadOnlyList<PublishedFile> Files)
+{
+    public string? BaseImageDigest { get; init; }
+
+    /// <summary>The reference the base is resolved from: pinned to the preflight's digest when there is one.</summary>
+    public string BaseImageToResolve => BaseImageDigest is null || BaseImage.Contains('@') ? BaseImage : $"{BaseImage}@{BaseImageDigest}";
+}
 
 /// <summary>
 /// A file the publish wrote, with what the SDK knows of where it came from: the NuGet package and asset

@@ -22,9 +22,13 @@ public sealed class RegistryBaseImageResolver(RegistryClient client) : IBaseImag
                 : resolved.Manifest.MediaType ?? MediaTypes.OciManifest;
             result.Add(new BaseImage(resolved.Manifest, mediaType, resolved.Config, resolved.Layers, resolved.Descriptor.Platform?.Clone())
             {
-                Origin = new BaseImageOrigin(reference, resolved.Index?.Digest, resolved.Descriptor.Digest),
+                Origin = new BaseImageOrigin(NameOf(parsed), resolved.Index?.Digest, resolved.Descriptor.Digest),
             });
         }
         return result;
     }
+
+    /// <summary>The base's name for annotations: a tag reference stays a tag reference even when the build pinned its digest.</summary>
+    private static string NameOf(ImageReference reference) =>
+        reference.Tag is not null && reference.Digest is not null ? (reference with { Digest = null }).ToString() : reference.ToString();
 }

@@ -1,0 +1,29 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using MultiArch.Build.Platforms;
+using MultiArch.Build.Publishing;
+using MultiArch.Build.Registry;
+using MultiArch.Build.Registry.Auth;
+
+namespace MultiArch.Build.Tasks;
+
+public sealed partial class ResolveContainerBaseImages : AsyncTask
+{
+    protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var wanted = Platforms.Select(p => (p.GetMetadata("BaseImage"), PlatformParser.Parse(p.ItemSpec))).ToList();
+        using var client = new RegistryClient(RegistryOptions.ForBuild(InsecureRegistries, new MSBuildLog(Log)), CredentialPurpose.Pull);
+        var pins = await BaseImagePins.ResolveAsync(wanted, client, cancellationToken).ConfigureAwait(false);
+
+        ResolvedPlatforms = Platforms.Select(platform =>
+        {
+            var item = new TaskItem(platform);
+            if (pins.TryGetValue(platform.GetMetadata("BaseImage"), out var digest))
+            {
+                item.SetMetadata("BaseImageDigest", digest.ToString());
+                Log.LogMessage(MessageImportance.Normal, $"Platform {platform.ItemSpec}: base {platform.GetMetadata("BaseImage")} pinned to {digest}");
+            }
+            return (ITaskItem)item;
+        }).ToArray();
+    }
+}

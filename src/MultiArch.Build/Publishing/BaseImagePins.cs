@@ -1,0 +1,40 @@
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Oci;
+using MultiArch.Build.Registry;
+using MultiArch.Build.Registry.Pull;
+
+namespace MultiArch.Build.Publishing;
+
+/// <summary>
+/// The preflight of a multi-platform publish, before anything is compiled: reads each registry base
+/// image's top index (or manifest) once, checks that it has an image for every wanted platform, and
+/// returns its digest. The images are then built on exactly that digest, so every platform of one build
+/// sees the same base even if the tag moves while the build runs. A missing platform, an unknown image,
+/// an unreachable registry or refused credentials fail here in a second, not after every platform's publish.
+/// </summary>
+public static class BaseImagePins
+{
+    /// <returns>The digest each registry base reference was pinned to; <c>oci:</c> layout bases are not pinned.</returns>
+    public static async Task<IReadOnlyDictionary<string, Digest>> ResolveAsync(IReadOnlyList<(string Reference, Platform Platform)> wanted, RegistryClient client, CancellationToken cancellationToken)
+    {
+        var resolver = new BaseImageResolver(client);
+        var pins = new Dictionary<string, Digest>(StringComparer.Ordinal);
+        foreach (var group in wanted.Where(w => !LayoutBaseImageResolver.Handles(w.Reference)).GroupBy(w => w.Reference, StringComparer.Ordinal))
+        {
+            var reference = ImageReference.Parse(group.Key);
+            var top = await resolver.GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
+            if (top.IsIndex)
+            {
+                var manifests = OciJson.DeserializeIndex(top.Bytes).Manifests;
+                foreach (var (_, platform) in group)
+                {
+                    if (MatcherPlatformSelector.Instance.Select(platform, manifests) is null)
+                        throw new MabException(ErrorCode.BasePlatformNotFound,
+                            $"Base image {reference} has no image for platform {platform}; it offers {MatcherPlatformSelector.Instance.Describe(manifests)}. Choose a base image that supports {platform}, give that platform its own base with a ContainerPlatform item, or drop it from ContainerPlatforms.");
+                }
+            }
+            pins[group.Key] = top.Digest;
+        }
+        return pins;
+    }
+}
