@@ -5,6 +5,8 @@
 #   3. packs MultiArch.Build and publishes samples/HelloMultiArch as a two-platform image;
 #   4. prints the image index and runs the linux/amd64 image with podman.
 set -euo pipefail
+# dotnet, NuGet and the base-image cache all live under HOME; a bare CI environment may not set it.
+if [ -z "${HOME:-}" ]; then HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"; export HOME; fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 port="${PORT:-5000}"
 registry="127.0.0.1:$port"

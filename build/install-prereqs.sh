@@ -3,7 +3,7 @@
 # umoci, oci-image-tool and podman to check what MultiArch.Build writes. Safe to run again.
 set -euo pipefail
 
-packages=(docker-registry skopeo umoci oci-image-tool podman runc apache2-utils time qemu-user-static jq curl)
+packages=(docker-registry skopeo umoci oci-image-tool podman runc apache2-utils time jq curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

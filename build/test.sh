@@ -3,6 +3,8 @@
 # integration tests against a real docker-registry checked with skopeo, umoci, oci-image-tool
 # and podman. Installs those tools first. Ends with a line "N passed, N failed".
 set -uo pipefail
+# dotnet, NuGet and the base-image cache all live under HOME; a bare CI environment may not set it.
+if [ -z "${HOME:-}" ]; then HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"; export HOME; fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
