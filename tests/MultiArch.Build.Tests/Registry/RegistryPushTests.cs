@@ -126,6 +126,24 @@ public class RegistryPushTests
     }
 
     [Fact]
+    public async Task PersistentBlobUploadFailureNamesTheRegistrysErrorCode()
+    {
+        var registry = new FakeRegistry();
+        var index = TwoPlatformIndex(new MemoryBlobSource(), seed: 6);
+        var layer = index.Images[0].Manifest.Layers[0].Digest;
+        registry.AddFault(new Fault { Method = "PUT", PathContains = "digest=" + layer, Status = HttpStatusCode.ServiceUnavailable, Remaining = 100 });
+        using var client = Client(registry, []);
+
+        var error = await Assert.ThrowsAsync<MabException>(() => new RegistryDestination(client, Repo("app")).WriteIndexAsync(index, ["latest"], CancellationToken.None));
+
+        Assert.Equal(ErrorCode.RegistryRequestFailed, error.Code);
+        Assert.Contains($"PUT blob {layer}", error.Message);
+        Assert.Contains("503", error.Message);
+        Assert.Contains("FAULT", error.Message); // the registry's errors[].code, kept through the upload's own retries
+        Assert.Equal(0, registry.TagCount("app"));
+    }
+
+    [Fact]
     public async Task PersistentFailureEndsInACodedErrorAndNoTag()
     {
         var registry = new FakeRegistry();

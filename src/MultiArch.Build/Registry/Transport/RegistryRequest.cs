@@ -60,9 +60,12 @@ internal sealed class RegistryTransientException : Exception
 
     public HttpStatusCode? Status { get; }
 
+    /// <summary>The registry's <c>errors[].code</c> values from the failed answer, if it sent any.</summary>
+    public string Codes { get; init; } = "";
+
     /// <summary>The coded error to end with once the caller has no tries left.</summary>
     public Diagnostics.MabException GiveUp(int attempts) =>
         Status == HttpStatusCode.Unauthorized ? Auth.RegistryAuthenticator.Rejected(Request, "")
-        : Status is { } status ? RegistryErrors.Failed(Request, status, "", attempts)
+        : Status is { } status ? RegistryErrors.Failed(Request, status, Codes, attempts)
             : RegistryErrors.Unreachable(Request, InnerException ?? this, attempts);
 }
