@@ -12,6 +12,7 @@ public sealed partial class ComputeContainerPlatforms : AsyncTask
     protected override Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var targets = PlatformSpec.ParseList(Platforms);
+        SupportedPlatforms.Require(targets);
         var overrides = ReadOverrides(targets);
         var kind = BaseImageInference.KindOf(IsSelfContained, IsAspNet);
 

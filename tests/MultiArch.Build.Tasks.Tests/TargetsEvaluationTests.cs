@@ -98,6 +98,19 @@ public class TargetsEvaluationTests
         Assert.Contains("linux-arm64", error);
     }
 
+    [Theory]
+    [InlineData("linux-x64;win-x64", "windows/amd64 (win-x64)")]
+    [InlineData("windows/arm64", "windows/arm64 (win-arm64)")]
+    public void WindowsPlatformsAreRefusedRatherThanPushedBroken(string platforms, string named)
+    {
+        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = platforms });
+        var (ok, _, errors, _) = project.Run("_MultiArchComputePlatforms");
+        Assert.False(ok);
+        var error = Assert.Single(errors);
+        Assert.StartsWith("MAB3011:", error);
+        Assert.Contains(named, error);
+    }
+
     [Fact]
     public void ContainerConfigDefaults()
     {

@@ -22,6 +22,8 @@ public static partial class ErrorCode
     public const string PublishedFileMissing = "MAB3009";
     /// <summary>ContainerImageFormat is neither OCI nor Docker.</summary>
     public const string InvalidImageFormat = "MAB3010";
+    /// <summary>A Windows platform was asked for; Windows layers (Files/ and Hives/) are not written yet.</summary>
+    public const string WindowsImagesNotSupported = "MAB3011";
 
     /// <summary>Warning: ContainerRepository had characters a repository cannot have and was normalized.</summary>
     public const string RepositoryNormalized = "MAB3101";
