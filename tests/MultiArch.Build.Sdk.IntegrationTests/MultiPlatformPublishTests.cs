@@ -137,6 +137,22 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
         var raw = ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci:{layout}:latest");
         var children = JsonDocument.Parse(raw.Output).RootElement.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf);
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], children);
+
+        // The same publish as an OCI archive (.tar of the layout), tagged 1.0, read back by skopeo.
+        string archive = Path.Combine(Path.GetTempPath(), $"mab-e2e-{Guid.NewGuid():N}.tar");
+        try
+        {
+            var tar = app.Publish("ContainerPlatforms=\"linux-x64;linux/arm64\"", $"ContainerBaseImage={fixture.RuntimeBase}", "UseAppHost=false",
+                $"ContainerArchiveOutputPath={archive}", "ContainerImageTags=1.0");
+            Assert.True(tar.ExitCode == 0, tar.All);
+            var fromArchive = ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci-archive:{archive}:1.0");
+            Assert.Equal(children, JsonDocument.Parse(fromArchive.Output).RootElement.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf));
+            Assert.Equal(Skopeo.DigestOf(System.Text.Encoding.UTF8.GetBytes(raw.Output)), Skopeo.DigestOf(System.Text.Encoding.UTF8.GetBytes(fromArchive.Output)));
+        }
+        finally
+        {
+            File.Delete(archive);
+        }
     }
 
     [Fact]
