@@ -1,4 +1,3 @@
-using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Pull;
@@ -20,21 +19,7 @@ public static class BaseImagePins
         var resolver = new BaseImageResolver(client);
         var pins = new Dictionary<string, Digest>(StringComparer.Ordinal);
         foreach (var group in wanted.Where(w => !LayoutBaseImageResolver.Handles(w.Reference)).GroupBy(w => w.Reference, StringComparer.Ordinal))
-        {
-            var reference = ImageReference.Parse(group.Key);
-            var top = await resolver.GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
-            if (top.IsIndex)
-            {
-                var manifests = OciJson.DeserializeIndex(top.Bytes).Manifests;
-                foreach (var (_, platform) in group)
-                {
-                    if (MatcherPlatformSelector.Instance.Select(platform, manifests) is null)
-                        throw new MabException(ErrorCode.BasePlatformNotFound,
-                            $"Base image {reference} has no image for platform {platform}; it offers {MatcherPlatformSelector.Instance.Describe(manifests)}. Choose a base image that supports {platform}, give that platform its own base with a ContainerPlatform item, or drop it from ContainerPlatforms.");
-                }
-            }
-            pins[group.Key] = top.Digest;
-        }
+            pins[group.Key] = await resolver.CheckAsync(ImageReference.Parse(group.Key), group.Select(w => w.Platform), cancellationToken).ConfigureAwait(false);
         return pins;
     }
 }

@@ -31,9 +31,7 @@ public sealed class BaseImageResolver
         var layers = new RegistryBlobSource(_client, reference with { Tag = null, Digest = null });
         if (top.IsIndex)
         {
-            var index = OciJson.DeserializeIndex(top.Bytes);
-            var chosen = _selector.Select(wanted, index.Manifests)
-                ?? throw new MabException(ErrorCode.BasePlatformNotFound, $"Base image {reference} has no image for platform {Platforms.PlatformFormatter.Format(wanted)}; it offers {_selector.Describe(index.Manifests)}. Choose a base image that supports {wanted}, or drop that RuntimeIdentifier.");
+            var chosen = Choose(reference, OciJson.DeserializeIndex(top.Bytes), wanted);
             var child = await _client.TryGetManifestAsync(reference.WithDigest(chosen.Digest), cancellationToken).ConfigureAwait(false)
                 ?? throw new MabException(ErrorCode.BaseImageNotFound, $"Base image index {pinned} lists {chosen.Digest} for {chosen.Platform}, but the registry does not have it. The base image is incomplete; choose another tag or digest.");
             if (child.IsIndex)
@@ -48,6 +46,28 @@ public sealed class BaseImageResolver
         own.Platform = actual;
         return resolved;
     }
+
+    /// <summary>
+    /// Checks, from one fetch of the top index, that every wanted platform has an image, and returns the
+    /// index's (or single manifest's) digest so the build can pin the base to it. A single-platform base is
+    /// checked against its config when it is resolved.
+    /// </summary>
+    public async Task<Digest> CheckAsync(ImageReference reference, IEnumerable<Platform> wanted, CancellationToken cancellationToken)
+    {
+        var top = await GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
+        if (top.IsIndex)
+        {
+            var index = OciJson.DeserializeIndex(top.Bytes);
+            foreach (var platform in wanted) Choose(reference, index, platform);
+        }
+        return top.Digest;
+    }
+
+    private Descriptor Choose(ImageReference reference, ImageIndex index, Platform wanted) =>
+        _selector.Select(wanted, index.Manifests)
+            ?? throw new MabException(ErrorCode.BasePlatformNotFound,
+                $"Base image {reference} has no image for platform {Platforms.PlatformFormatter.Format(wanted)}; it offers {_selector.Describe(index.Manifests)}. " +
+                $"Choose a base image that supports {Platforms.PlatformFormatter.Format(wanted)}, give that platform its own base with a ContainerPlatform item, or drop it from ContainerPlatforms.");
 
     /// <summary>The index or manifest a reference names, fetched once per resolver.</summary>
     public Task<ManifestResponse> GetTopAsync(ImageReference reference, CancellationToken cancellationToken)
