@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Blobs;
@@ -67,22 +69,21 @@ public sealed class BlobStore : IBlobSource
         return descriptor;
     }
 
-    /// <summary>Copies a blob from another source, verifying its digest on the way in.</summary>
+    /// <summary>Copies a blob from another source, hashing it on the way in (one pass) and refusing it if the digest differs.</summary>
     public async Task PutAsync(Descriptor descriptor, IBlobSource source, CancellationToken cancellationToken)
     {
         if (Contains(descriptor.Digest)) return;
         var (temp, stream) = CreateTemp();
         try
         {
+            Digest actual;
             await using (stream)
             {
                 await using var input = await source.OpenReadAsync(descriptor, cancellationToken).ConfigureAwait(false);
-                await input.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
-                stream.Position = 0;
-                var actual = await Digest.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
-                if (actual != descriptor.Digest)
-                    throw new Diagnostics.MabException(Diagnostics.ErrorCode.DigestMismatch, $"Blob {descriptor.Digest} arrived with digest {actual}. The source may be corrupt; try again, and if it persists, check where it came from.");
+                actual = await CopyHashingAsync(input, stream, cancellationToken).ConfigureAwait(false);
             }
+            if (actual != descriptor.Digest)
+                throw new Diagnostics.MabException(Diagnostics.ErrorCode.DigestMismatch, $"Blob {descriptor.Digest} arrived with digest {actual}. The source may be corrupt; try again, and if it persists, check where it came from.");
             Commit(temp, descriptor.Digest);
         }
         catch
@@ -90,5 +91,25 @@ public sealed class BlobStore : IBlobSource
             File.Delete(temp);
             throw;
         }
+    }
+
+    private static async Task<Digest> CopyHashingAsync(Stream input, Stream output, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return Digest.FromSha256Hash(hash.GetHashAndReset());
     }
 }
