@@ -20,4 +20,6 @@ public static partial class ErrorCode
     public const string LayerUnsupportedMediaType = "MAB1208";
     /// <summary>The folder to layer does not exist.</summary>
     public const string LayerSourceFolderMissing = "MAB1209";
+    /// <summary>ContainerLayerStrategy names no known strategy (Split or Single).</summary>
+    public const string InvalidLayerStrategy = "MAB1250";
 }
