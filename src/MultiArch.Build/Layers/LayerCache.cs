@@ -39,8 +39,12 @@ public sealed class LayerCache
             return new CachedLayerResult(cached, FromCache: true);
         }
 
-        var written = await writer.WriteAsync(arranged, _store, cancellationToken).ConfigureAwait(false);
-        Record(entryPath, written);
+        // Recorded under the contents the writer actually read: a file replaced after the fingerprint above
+        // was taken must not file the new bytes under the old contents' name.
+        var contents = new List<TarStreamWriter.FileContent>();
+        var written = await writer.WriteArrangedAsync(arranged, _store, contents, cancellationToken).ConfigureAwait(false);
+        string writtenFingerprint = LayerFingerprint.Compute(arranged, writer.Options, contents);
+        Record(Path.Combine(_directory, writtenFingerprint + ".json"), written);
         return new CachedLayerResult(written, FromCache: false);
     }
 
@@ -75,36 +79,29 @@ public sealed class LayerCache
         catch (IOException) { /* only pruning reads this time; a missed update keeps the entry a little less long */ }
     }
 
-    private static Digest? TryReadDigest(string entryPath)
+    private static Digest? TryReadDigest(string entryPath) =>
+        TryReadEntry(entryPath) is { } entry && Digest.TryParse(entry.Digest, out var digest) ? digest : null;
+
+    private LayerResult? TryRead(string entryPath)
+    {
+        if (TryReadEntry(entryPath) is not { } entry || !Digest.TryParse(entry.Digest, out var digest) || !Digest.TryParse(entry.DiffId, out var diffId)) return null;
+        var blob = new FileInfo(_store.PathFor(digest));
+        if (!blob.Exists || blob.Length != entry.Size) return null;
+        var descriptor = new Descriptor { MediaType = entry.MediaType, Digest = digest, Size = entry.Size };
+        return new LayerResult(descriptor, diffId, entry.UncompressedSize);
+    }
+
+    /// <summary>The entry at <paramref name="entryPath"/>, or null when it is missing or damaged (it is then rewritten).</summary>
+    private static LayerCacheEntry? TryReadEntry(string entryPath)
     {
         try
         {
-            var entry = JsonSerializer.Deserialize(File.ReadAllBytes(entryPath), LayerCacheJson.Default.LayerCacheEntry);
-            return entry is not null && Digest.TryParse(entry.Digest, out var digest) ? digest : null;
+            return File.Exists(entryPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(entryPath), LayerCacheJson.Default.LayerCacheEntry) : null;
         }
         catch (Exception e) when (e is JsonException or IOException)
         {
             return null;
         }
-    }
-
-    private LayerResult? TryRead(string entryPath)
-    {
-        if (!File.Exists(entryPath)) return null;
-        LayerCacheEntry? entry;
-        try
-        {
-            entry = JsonSerializer.Deserialize(File.ReadAllBytes(entryPath), LayerCacheJson.Default.LayerCacheEntry);
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            return null; // a damaged entry is rewritten below
-        }
-        if (entry is null || !Digest.TryParse(entry.Digest, out var digest) || !Digest.TryParse(entry.DiffId, out var diffId)) return null;
-        var blob = new FileInfo(_store.PathFor(digest));
-        if (!blob.Exists || blob.Length != entry.Size) return null;
-        var descriptor = new Descriptor { MediaType = entry.MediaType, Digest = digest, Size = entry.Size };
-        return new LayerResult(descriptor, diffId, entry.UncompressedSize);
     }
 
     private void Record(string entryPath, LayerResult written)

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using MultiArch.Build.Diagnostics;
 
 namespace MultiArch.Build.Layers;
 
@@ -22,9 +21,18 @@ internal static class LayerFingerprint
     // Bump when the writer's output for the same inputs changes, so old cache entries stop matching.
     private const string FormatVersion = "multiarch.build/layer-fingerprint/v1";
 
-    public static string Compute(IReadOnlyList<LayerEntry> arranged, LayerWriterOptions options)
+    /// <summary>The fingerprint of the files as they are on disk now: each file is read and hashed.</summary>
+    public static string Compute(IReadOnlyList<LayerEntry> arranged, LayerWriterOptions options) =>
+        Compute(arranged, options, ReadContents(arranged));
+
+    /// <summary>
+    /// The fingerprint of a layer from the size and sha256 of each file, in entry order — the ones read
+    /// above, or the ones <see cref="LayerWriter"/> saw while it wrote the layer.
+    /// </summary>
+    public static string Compute(IReadOnlyList<LayerEntry> arranged, LayerWriterOptions options, IEnumerable<TarStreamWriter.FileContent> contents)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var files = contents.GetEnumerator();
         Add(hash, FormatVersion);
         Add(hash, options.MediaType);
         Add(hash, options.CompressionLevel.ToString());
@@ -37,29 +45,21 @@ internal static class LayerFingerprint
             Add(hash, (long)entry.Kind);
             Add(hash, (long)entry.Mode);
             Add(hash, entry.LinkTarget ?? "");
-            if (entry.Kind == LayerEntryKind.File) AddContent(hash, entry);
+            if (entry.Kind != LayerEntryKind.File) continue;
+            if (!files.MoveNext()) throw new InvalidOperationException("Fewer file contents than file entries.");
+            Add(hash, files.Current.Size);
+            hash.AppendData(files.Current.Sha256);
         }
         return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 
-    private static void AddContent(IncrementalHash hash, LayerEntry entry)
+    private static IEnumerable<TarStreamWriter.FileContent> ReadContents(IReadOnlyList<LayerEntry> arranged)
     {
-        using SafeFileHandle handle = Open(entry);
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        Add(hash, stream.Length);
-        hash.AppendData(SHA256.HashData(stream));
-    }
-
-    private static SafeFileHandle Open(LayerEntry entry)
-    {
-        try
+        foreach (var entry in arranged.Where(e => e.Kind == LayerEntryKind.File))
         {
-            return File.OpenHandle(entry.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MabException(ErrorCode.LayerSourceVanished,
-                $"{entry.SourcePath} (for {entry.ImagePath}) could not be read: {e.Message} Make sure the file exists and is readable, then build again.", e);
+            using SafeFileHandle handle = TarStreamWriter.Open(entry.SourcePath!, entry.ImagePath);
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0, isAsync: true);
+            yield return new TarStreamWriter.FileContent(stream.Length, SHA256.HashData(stream));
         }
     }
 

@@ -31,16 +31,19 @@ public sealed class LayerWriter
 
     public LayerWriterOptions Options => _options;
 
-    public async Task<LayerResult> WriteAsync(IEnumerable<LayerEntry> entries, BlobStore store, CancellationToken cancellationToken)
+    public Task<LayerResult> WriteAsync(IEnumerable<LayerEntry> entries, BlobStore store, CancellationToken cancellationToken) =>
+        WriteArrangedAsync(LayerTree.Arrange(entries), store, null, cancellationToken);
+
+    /// <summary>Writes entries already put in order by <see cref="LayerTree.Arrange"/>, reporting each file's content when asked.</summary>
+    internal async Task<LayerResult> WriteArrangedAsync(IReadOnlyList<LayerEntry> ordered, BlobStore store, List<TarStreamWriter.FileContent>? contents, CancellationToken cancellationToken)
     {
-        var ordered = LayerTree.Arrange(entries);
         var (tempPath, file) = store.CreateTemp();
         try
         {
             LayerResult result;
             await using (file.ConfigureAwait(false))
             {
-                result = await WriteBlobAsync(ordered, file, cancellationToken).ConfigureAwait(false);
+                result = await WriteBlobAsync(ordered, file, contents, cancellationToken).ConfigureAwait(false);
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             store.Commit(tempPath, result.Descriptor.Digest);
@@ -53,14 +56,14 @@ public sealed class LayerWriter
         }
     }
 
-    private async Task<LayerResult> WriteBlobAsync(IReadOnlyList<LayerEntry> entries, Stream file, CancellationToken cancellationToken)
+    private async Task<LayerResult> WriteBlobAsync(IReadOnlyList<LayerEntry> entries, Stream file, List<TarStreamWriter.FileContent>? contents, CancellationToken cancellationToken)
     {
         using var blob = new HashingWriteStream(file);
         Stream? compressor = _options.IsCompressed ? Compressor(blob) : null;
         try
         {
             using var tar = new HashingWriteStream(compressor ?? blob);
-            await WriteTarAsync(entries, tar, cancellationToken).ConfigureAwait(false);
+            await WriteTarAsync(entries, tar, contents, cancellationToken).ConfigureAwait(false);
             compressor?.Dispose(); // ends the gzip member: final block and trailer
             compressor = null;
             blob.Flush();
@@ -76,9 +79,9 @@ public sealed class LayerWriter
         }
     }
 
-    private async Task WriteTarAsync(IReadOnlyList<LayerEntry> entries, Stream tar, CancellationToken cancellationToken)
+    private async Task WriteTarAsync(IReadOnlyList<LayerEntry> entries, Stream tar, List<TarStreamWriter.FileContent>? contents, CancellationToken cancellationToken)
     {
-        using var writer = new TarStreamWriter(tar, _options);
+        using var writer = new TarStreamWriter(tar, _options, contents);
         foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();

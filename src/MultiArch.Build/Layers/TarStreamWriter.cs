@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using MultiArch.Build.Diagnostics;
 
@@ -23,10 +24,14 @@ internal sealed class TarStreamWriter : IDisposable
     private readonly byte[] _current = ArrayPool<byte>.Shared.Rent(ChunkSize);
     private readonly byte[] _next = ArrayPool<byte>.Shared.Rent(ChunkSize);
 
-    public TarStreamWriter(Stream output, LayerWriterOptions options)
+    private readonly List<FileContent>? _contents;
+
+    /// <param name="contents">When given, receives each file's size and sha256 as its bytes are written, in entry order.</param>
+    public TarStreamWriter(Stream output, LayerWriterOptions options, List<FileContent>? contents = null)
     {
         _output = output;
         _options = options;
+        _contents = contents;
     }
 
     public async Task WriteAsync(LayerEntry entry, CancellationToken cancellationToken)
@@ -64,13 +69,15 @@ internal sealed class TarStreamWriter : IDisposable
         // still written whole; a file that changes while it is read is caught below.
         long size = RandomAccess.GetLength(handle);
         WriteHeader(name, TarHeader.RegularFile, entry.Mode, size, null);
-        await CopyContentAsync(handle, size, source, cancellationToken).ConfigureAwait(false);
+        using var hash = _contents is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await CopyContentAsync(handle, size, source, hash, cancellationToken).ConfigureAwait(false);
         if (RandomAccess.Read(handle, _scratch.AsSpan(0, 1), size) != 0)
             throw Changed(source, size, "grew");
         _output.Write(ZeroBlock, 0, TarHeaderEncoder.Padding(size));
+        if (hash is not null) _contents!.Add(new FileContent(size, hash.GetHashAndReset()));
     }
 
-    private async Task CopyContentAsync(SafeFileHandle handle, long size, string source, CancellationToken cancellationToken)
+    private async Task CopyContentAsync(SafeFileHandle handle, long size, string source, IncrementalHash? hash, CancellationToken cancellationToken)
     {
         byte[] current = _current, next = _next;
         long offset = 0;
@@ -90,6 +97,7 @@ internal sealed class TarStreamWriter : IDisposable
                     awaited = false;
                 }
                 _output.Write(current, 0, read);
+                hash?.AppendData(current, 0, read);
                 (current, next) = (next, current);
             }
         }
@@ -112,7 +120,8 @@ internal sealed class TarStreamWriter : IDisposable
         return length <= 0 ? ValueTask.FromResult(0) : RandomAccess.ReadAsync(handle, buffer.AsMemory(0, length), offset, cancellationToken);
     }
 
-    private static SafeFileHandle Open(string source, string imagePath)
+    /// <summary>Opens a layer entry's source file for reading; a missing or unreadable file is a coded error.</summary>
+    internal static SafeFileHandle Open(string source, string imagePath)
     {
         try
         {
@@ -133,6 +142,9 @@ internal sealed class TarStreamWriter : IDisposable
     private static MabException Changed(string source, long size, string how) =>
         new(ErrorCode.LayerSourceChanged,
             $"{source} {how} while the layer was being written (it was {size} bytes when opened). Make sure nothing writes to the publish folder while the image is built, then build again.");
+
+    /// <summary>What a file contributed to a layer: its size and the sha256 of the bytes written.</summary>
+    internal readonly record struct FileContent(long Size, byte[] Sha256);
 
     public void Dispose()
     {

@@ -49,6 +49,22 @@ public sealed class LayerCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task TheWriterSeesTheSameContentsTheFingerprintReads()
+    {
+        // The cache records a layer under the contents the writer read (so a file replaced between
+        // fingerprinting and writing is filed under what was written); that must equal the fingerprint
+        // taken from disk when nothing changed, or no layer would ever be found again.
+        var arranged = LayerTree.Arrange(Entries());
+        var contents = new List<TarStreamWriter.FileContent>();
+        await _writer.WriteArrangedAsync(arranged, _store, contents, CancellationToken.None);
+
+        Assert.Equal(2, contents.Count);
+        Assert.Equal(LayerFingerprint.Compute(arranged, _writer.Options), LayerFingerprint.Compute(arranged, _writer.Options, contents));
+        _scratch.File("src/App.dll", "app v2", GoldenTree.Rw_r__r__);
+        Assert.NotEqual(LayerFingerprint.Compute(arranged, _writer.Options), LayerFingerprint.Compute(arranged, _writer.Options, contents));
+    }
+
+    [Fact]
     public async Task CachedResultMatchesAFreshWrite()
     {
         await Run();
