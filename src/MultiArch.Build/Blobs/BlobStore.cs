@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Blobs;
@@ -80,7 +78,9 @@ public sealed class BlobStore : IBlobSource
             await using (stream)
             {
                 await using var input = await source.OpenReadAsync(descriptor, cancellationToken).ConfigureAwait(false);
-                actual = await CopyHashingAsync(input, stream, cancellationToken).ConfigureAwait(false);
+                using var hashing = new HashingWriteStream(stream);
+                await input.CopyToAsync(hashing, 1 << 16, cancellationToken).ConfigureAwait(false);
+                actual = hashing.GetDigest();
             }
             if (actual != descriptor.Digest)
                 throw new Diagnostics.MabException(Diagnostics.ErrorCode.DigestMismatch, $"Blob {descriptor.Digest} arrived with digest {actual}. The source may be corrupt; try again, and if it persists, check where it came from.");
@@ -91,25 +91,5 @@ public sealed class BlobStore : IBlobSource
             File.Delete(temp);
             throw;
         }
-    }
-
-    private static async Task<Digest> CopyHashingAsync(Stream input, Stream output, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-        try
-        {
-            int read;
-            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return Digest.FromSha256Hash(hash.GetHashAndReset());
     }
 }

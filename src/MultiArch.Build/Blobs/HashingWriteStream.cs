@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using MultiArch.Build.Oci;
 
-namespace MultiArch.Build.Layers;
+namespace MultiArch.Build.Blobs;
 
 /// <summary>
 /// A write-only pass-through that sha256-hashes and counts every byte on its way to
