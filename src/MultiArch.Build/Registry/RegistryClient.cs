@@ -71,7 +71,8 @@ public sealed class RegistryClient : IDisposable
         var bytes = await ReadLimitedAsync(response, reference, cancellationToken).ConfigureAwait(false);
         var digest = Digest.Compute(bytes);
         var expected = reference.Digest ?? DigestHeader(response);
-        if (expected is { } announced && !announced.Matches(bytes))
+        // sha256 (what registries announce) is compared with the digest just computed; only another algorithm hashes again.
+        if (expected is { } announced && (announced.Algorithm == Digest.Sha256 ? announced != digest : !announced.Matches(bytes)))
             throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {reference.Registry} served manifest {reference} with content whose digest is {digest}, not {announced}. The registry or a proxy is corrupting content; try again or use another mirror.");
         string mediaType = MediaTypeOf(response, bytes);
         if (!MediaTypes.IsIndex(mediaType) && !MediaTypes.IsManifest(mediaType))
@@ -80,9 +81,10 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>Puts a manifest or index under a digest or tag. Content-Type is the document's media type.</summary>
-    public async Task PutManifestAsync(ImageReference repository, string reference, string mediaType, byte[] bytes, CancellationToken cancellationToken)
+    /// <param name="digest">The document's digest when the caller has it already; computed otherwise.</param>
+    public async Task PutManifestAsync(ImageReference repository, string reference, string mediaType, byte[] bytes, Digest? digest, CancellationToken cancellationToken)
     {
-        var digest = Digest.Compute(bytes);
+        var expected = digest ?? Digest.Compute(bytes);
         var request = new RegistryRequest(repository.Registry, HttpMethod.Put, ManifestUri(repository, reference), AuthScope.Push(repository.Repository), $"PUT manifest {repository.Repository}:{reference}")
         {
             Content = _ => Task.FromResult(Body(bytes, mediaType)),
@@ -90,8 +92,8 @@ public sealed class RegistryClient : IDisposable
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Created)
             throw new MabException(ErrorCode.RegistryProtocolError, $"Registry {repository.Registry} answered {(int)response.StatusCode} instead of 201 Created to {request.Operation}. Check that it implements the distribution spec.");
-        if (DigestHeader(response) is { } stored && stored != digest)
-            throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {repository.Registry} stored manifest {repository.Repository}:{reference} as {stored}, but its content is {digest}. The registry rewrote the manifest; push to a registry that stores manifests unchanged.");
+        if (DigestHeader(response) is { } stored && stored != expected)
+            throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {repository.Registry} stored manifest {repository.Repository}:{reference} as {stored}, but its content is {expected}. The registry rewrote the manifest; push to a registry that stores manifests unchanged.");
     }
 
     /// <summary>The repository's tags (one page, as many as the registry returns).</summary>

@@ -137,7 +137,7 @@ public class RegistryAuthTests
         var registry = new FakeRegistry(new FakeAuth(FakeAuthMode.Bearer, AllowAnonymous: true) { TokenUses = 0 });
         using var client = Client(registry);
 
-        var error = await Assert.ThrowsAsync<MabException>(() => client.PutManifestAsync(Repo("app"), "v1", MediaTypes.OciManifest, [1, 2], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<MabException>(() => client.PutManifestAsync(Repo("app"), "v1", MediaTypes.OciManifest, [1, 2], null, CancellationToken.None));
 
         Assert.Equal(ErrorCode.RegistryAuthenticationFailed, error.Code);
         Assert.Contains("none were found", error.Message);

@@ -79,21 +79,24 @@ public sealed class RegistryDestination : IImageDestination
             ? from
             : null;
 
+    /// <summary>
+    /// Puts the top document under each tag; a PUT by tag also stores it under its digest, so it is put by
+    /// digest only when there is no tag. Everything it references is already in place.
+    /// </summary>
     private async Task<IReadOnlyList<string>> PutWithTagsAsync(Descriptor descriptor, byte[] bytes, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
-        await PutManifestAsync(descriptor, bytes, cancellationToken).ConfigureAwait(false);
+        if (tags.Count == 0) await PutManifestAsync(descriptor, bytes, cancellationToken).ConfigureAwait(false);
         var references = new List<string> { Repository.WithDigest(descriptor.Digest).ToString() };
         foreach (string tag in tags)
         {
-            var tagged = Repository.WithTag(tag);
-            await _client.PutManifestAsync(Repository, tag, descriptor.MediaType, bytes, cancellationToken).ConfigureAwait(false);
-            references.Add(tagged.ToString());
+            await _client.PutManifestAsync(Repository, tag, descriptor.MediaType, bytes, descriptor.Digest, cancellationToken).ConfigureAwait(false);
+            references.Add(Repository.WithTag(tag).ToString());
         }
         return references;
     }
 
     private Task PutManifestAsync(Descriptor descriptor, byte[] bytes, CancellationToken cancellationToken) =>
-        _client.PutManifestAsync(Repository, descriptor.Digest.ToString(), descriptor.MediaType, bytes, cancellationToken);
+        _client.PutManifestAsync(Repository, descriptor.Digest.ToString(), descriptor.MediaType, bytes, descriptor.Digest, cancellationToken);
 
     private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = Math.Max(1, _client.Options.MaxParallelUploads), CancellationToken = cancellationToken };
