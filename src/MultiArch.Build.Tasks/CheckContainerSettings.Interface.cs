@@ -2,7 +2,7 @@ using Microsoft.Build.Framework;
 
 namespace MultiArch.Build.Tasks;
 
-/// <summary>Validates repository, tags, format and registry before any inner build runs; outputs the normalized repository.</summary>
+/// <summary>Validates repository, tags, format, registry and layer strategy before any inner build runs; outputs the normalized repository.</summary>
 public sealed partial class CheckContainerSettings
 {
     [Required]
@@ -10,6 +10,7 @@ public sealed partial class CheckContainerSettings
     public string? ImageTags { get; set; }
     public string? ImageFormat { get; set; }
     public string? Registry { get; set; }
+    public string? LayerStrategy { get; set; }
 
     [Output]
     public string NormalizedRepository { get; private set; } = "";

@@ -1,3 +1,4 @@
+using MultiArch.Build.Diagnostics;
 using System.Globalization;
 using Task = System.Threading.Tasks.Task;
 using Microsoft.Build.Framework;
@@ -13,12 +14,14 @@ public sealed partial class CreateContainerIndex : AsyncTask
     {
         var own = Annotations.ToDictionary(a => a.ItemSpec, a => a.GetMetadata("Value"), StringComparer.Ordinal);
         var generated = GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value")));
+        var settings = ContainerSettings.Check(Repository, ImageTags, format: null, Registry);
+        if (settings.RepositoryWarning is not null) LogCodedWarning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning);
         var request = new ContainerIndexRequest
         {
             Sources = Sources ?? "",
             Registry = Registry ?? "",
-            Repository = RepositoryNames.Normalize(Repository).Name,
-            Tags = Publishing.ImageTags.ParseList(ImageTags),
+            Repository = settings.Repository,
+            Tags = settings.Tags,
             Append = Append,
             Annotations = own,
             GeneratedAnnotations = GenerateAnnotations ? OciAnnotations.Combine(generated, ReproducibleTime.Created(), new Dictionary<string, string>()) : new Dictionary<string, string>(),

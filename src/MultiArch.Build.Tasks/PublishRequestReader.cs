@@ -16,7 +16,7 @@ internal static class PublishRequestReader
     public static (ContainerPublishRequest Request, IReadOnlyList<Warning> Warnings) Read(PublishContainerImages task)
     {
         var warnings = new List<Warning>();
-        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry);
+        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry, task.LayerStrategy);
         if (settings.RepositoryWarning is not null) warnings.Add(new(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
 
         var created = ReproducibleTime.Created();
@@ -36,11 +36,11 @@ internal static class PublishRequestReader
                 PushByDigest = task.PushByDigest,
             },
             BlobCacheDirectory = task.BlobCacheDirectory,
-            LayerStrategy = LayerStrategies.Parse(task.LayerStrategy),
+            LayerStrategy = settings.LayerStrategy,
             LayerCacheDirectory = Blank(task.LayerCacheDirectory),
             WorkingDirectory = task.WorkingDirectory,
             User = Blank(task.User),
-            Format = ImageFormats.Parse(task.ImageFormat),
+            Format = settings.Format,
             Execution = new ExecutionArgs
             {
                 Entrypoint = Values(task.Entrypoint),

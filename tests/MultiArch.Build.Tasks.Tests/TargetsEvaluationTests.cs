@@ -139,6 +139,7 @@ public class TargetsEvaluationTests
     [InlineData("ContainerImageTags", "1.0;-bad", "MAB3004")]
     [InlineData("ContainerImageFormat", "Zip", "MAB3010")]
     [InlineData("ContainerRepository", "///", "MAB3003")]
+    [InlineData("ContainerLayerStrategy", "Layered", "MAB1250")]
     public void BadSettingsFailBeforeAnyPlatformIsBuilt(string property, string value, string code)
     {
         using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64", [property] = value });

@@ -1,26 +1,29 @@
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 
 namespace MultiArch.Build.Publishing;
 
 /// <summary>
-/// Checks the destination settings before anything is built, so a bad tag or repository fails in a
+/// Checks the destination and layer settings before anything is built, so a bad tag, repository, format or layer strategy fails in a
 /// second instead of after every platform has been compiled and published.
 /// </summary>
 public static class ContainerSettings
 {
-    public sealed record Checked(string Repository, IReadOnlyList<string> Tags, string? RepositoryWarning);
+    /// <summary>The settings, parsed once: callers use these values rather than parsing the strings again.</summary>
+    public sealed record Checked(string Repository, IReadOnlyList<string> Tags, ImageFormat? Format, LayerStrategy LayerStrategy, string? RepositoryWarning);
 
-    public static Checked Check(string repository, string? tags, string? format, string? registry)
+    public static Checked Check(string repository, string? tags, string? format, string? registry, string? layerStrategy = null)
     {
         var (normalized, changed) = RepositoryNames.Normalize(repository);
         var parsedTags = ImageTags.ParseList(tags);
-        ImageFormats.Parse(format);
+        var parsedFormat = ImageFormats.Parse(format);
+        var strategy = LayerStrategies.Parse(layerStrategy);
         if (!string.IsNullOrWhiteSpace(registry))
             ImageReference.Parse($"{registry.Trim()}/{normalized}");
         string? warning = changed
             ? $"ContainerRepository '{repository}' is not a valid repository name; using '{normalized}'. Set ContainerRepository to a lowercase name to silence this."
             : null;
-        return new Checked(normalized, parsedTags, warning);
+        return new Checked(normalized, parsedTags, parsedFormat, strategy, warning);
     }
 }
