@@ -56,17 +56,15 @@ public sealed class LayerCache
     {
         if (!System.IO.Directory.Exists(_directory)) return 0;
         var cutoff = (now ?? DateTime.UtcNow) - unusedFor;
-        var stale = new List<(string Path, Digest? Blob)>();
-        var kept = new HashSet<Digest>();
-        foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("*.json"))
+        var files = new DirectoryInfo(_directory).GetFiles("*.json");
+        var stale = files.Where(f => f.LastWriteTimeUtc < cutoff).ToList();
+        // Runs after every publish: entries are read only when some are due, which is rarely.
+        if (stale.Count == 0) return 0;
+        var kept = files.Except(stale).Select(f => TryReadDigest(f.FullName)).OfType<Digest>().ToHashSet();
+        foreach (var file in stale)
         {
             var blob = TryReadDigest(file.FullName);
-            if (file.LastWriteTimeUtc < cutoff) stale.Add((file.FullName, blob));
-            else if (blob is { } digest) kept.Add(digest);
-        }
-        foreach (var (path, blob) in stale)
-        {
-            File.Delete(path);
+            file.Delete();
             if (blob is { } digest && !kept.Contains(digest)) File.Delete(_store.PathFor(digest));
         }
         return stale.Count;

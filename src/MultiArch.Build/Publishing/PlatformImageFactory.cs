@@ -14,33 +14,22 @@ namespace MultiArch.Build.Publishing;
 public sealed class PlatformImageFactory
 {
     private readonly BlobStore _blobCache;
-    private readonly Func<PublishedPlatform, string, ILayerPlanner> _plannerFor;
+    private readonly LayerStrategy _strategy;
     private readonly LayerWriter _writer;
     private readonly LayerCache? _layerCache;
     private readonly IBuildLog? _log;
 
-    /// <summary>Plans every platform with <paramref name="planner"/> and writes every layer afresh.</summary>
-    public PlatformImageFactory(BlobStore blobCache, ILayerPlanner planner, LayerWriter writer)
-        : this(blobCache, (_, _) => planner, writer, null, null)
-    {
-    }
-
     /// <summary>Plans each platform by <paramref name="strategy"/> from its published files; reuses layers from <paramref name="layerCache"/> when given.</summary>
     public PlatformImageFactory(BlobStore blobCache, LayerStrategy strategy, LayerWriter writer, LayerCache? layerCache = null, IBuildLog? log = null)
-        : this(blobCache, (platform, root) => PlannerFor(strategy, platform, root), writer, layerCache, log)
-    {
-    }
-
-    private PlatformImageFactory(BlobStore blobCache, Func<PublishedPlatform, string, ILayerPlanner> plannerFor, LayerWriter writer, LayerCache? layerCache, IBuildLog? log)
     {
         _blobCache = blobCache;
-        _plannerFor = plannerFor;
+        _strategy = strategy;
         _writer = writer;
         _layerCache = layerCache;
         _log = log;
     }
 
-    public static ILayerPlanner PlannerFor(LayerStrategy strategy, PublishedPlatform platform, string imageRoot) => strategy switch
+    private static ILayerPlanner PlannerFor(LayerStrategy strategy, PublishedPlatform platform, string imageRoot) => strategy switch
     {
         LayerStrategy.Single => new SingleLayerPlanner(),
         _ => new SplitLayerPlanner(PublishLayerClassifier.Classify(platform, imageRoot)),
@@ -49,7 +38,7 @@ public sealed class PlatformImageFactory
     public async Task<ImageArtifact> BuildAsync(ContainerPublishRequest request, PublishedPlatform platform, BaseImage baseImage, CancellationToken cancellationToken)
     {
         var entries = PublishLayerSource.EntriesFor(platform, request.WorkingDirectory);
-        var plan = _plannerFor(platform, PublishLayerSource.ImageRootOf(request.WorkingDirectory)).Plan(entries);
+        var plan = PlannerFor(_strategy, platform, PublishLayerSource.ImageRootOf(request.WorkingDirectory)).Plan(entries);
         var layers = new List<NewLayer>();
         foreach (var planned in plan.Layers)
         {
