@@ -38,17 +38,9 @@ public sealed record LayerWriterOptions
     public static LayerWriterOptions Default => new();
 
     /// <summary>Reads SOURCE_DATE_EPOCH (the reproducible-builds convention) or falls back to <see cref="DefaultMtime"/>.</summary>
-    public static long MtimeFromEnvironment() =>
-        ParseSourceDateEpoch(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"));
+    public static long MtimeFromEnvironment() => SourceDateEpoch.FromEnvironment() ?? DefaultMtime;
 
-    public static long ParseSourceDateEpoch(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value)) return DefaultMtime;
-        if (long.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxMtime)
-            return seconds;
-        throw new MabException(ErrorCode.LayerInvalidMtime,
-            $"SOURCE_DATE_EPOCH is '{value}', which is not a whole number of seconds between 0 and {MaxMtime}. Set it to a Unix timestamp such as the last commit's (git log -1 --format=%ct), or unset it.");
-    }
+    public static long ParseSourceDateEpoch(string? value) => SourceDateEpoch.Parse(value) ?? DefaultMtime;
 
     internal bool IsCompressed => MediaType switch
     {

@@ -1,3 +1,5 @@
+using MultiArch.Build.Layers;
+
 namespace MultiArch.Build.Publishing;
 
 /// <summary>
@@ -7,11 +9,9 @@ namespace MultiArch.Build.Publishing;
 /// </summary>
 public static class ReproducibleTime
 {
-    public static DateTimeOffset Created(string? sourceDateEpoch = null)
-    {
-        string? value = sourceDateEpoch ?? Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        return long.TryParse(value?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seconds)
+    /// <param name="sourceDateEpoch">A SOURCE_DATE_EPOCH value; the environment's when null. An invalid value is a coded error.</param>
+    public static DateTimeOffset Created(string? sourceDateEpoch = null) =>
+        (sourceDateEpoch is null ? SourceDateEpoch.FromEnvironment() : SourceDateEpoch.Parse(sourceDateEpoch)) is { } seconds
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : DateTimeOffset.UnixEpoch;
-    }
 }

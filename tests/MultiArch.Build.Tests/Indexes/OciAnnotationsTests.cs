@@ -28,7 +28,7 @@ public class OciAnnotationsTests
     [Fact]
     public void TheUnixEpochIsTheCreatedTimeWithoutSourceDateEpoch()
     {
-        var result = OciAnnotations.Combine([], ReproducibleTime.Created("not a number"), new Dictionary<string, string>());
+        var result = OciAnnotations.Combine([], ReproducibleTime.Created(""), new Dictionary<string, string>());
 
         Assert.Equal("1970-01-01T00:00:00Z", result[OciAnnotations.Created]);
     }

@@ -99,5 +99,7 @@ public class PublishingRulesTests
     {
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), ReproducibleTime.Created("1700000000"));
         Assert.Equal(DateTimeOffset.UnixEpoch, ReproducibleTime.Created(""));
+        // The same coded error as for layer mtimes, not a silent 1970.
+        Assert.Equal(ErrorCode.LayerInvalidMtime, Assert.Throws<MabException>(() => ReproducibleTime.Created("yesterday")).Code);
     }
 }
