@@ -18,10 +18,10 @@ public sealed partial class ComputeContainerPlatforms : AsyncTask
 
         PlatformTargets = targets.Select(target =>
         {
-            string platform = target.Platform.ToString();
+            string platform = PlatformFormatter.Format(target.Platform);
             string baseImage = overrides.TryGetValue(platform, out var chosen) ? chosen
                 : !string.IsNullOrWhiteSpace(BaseImage) ? BaseImage.Trim()
-                : BaseImageInference.Infer(kind, TargetFrameworkVersion, IsMusl(target.RuntimeIdentifier), ContainerFamily, BaseRegistry);
+                : BaseImageInference.Infer(kind, TargetFrameworkVersion, RidPlatformTable.IsMusl(target.RuntimeIdentifier), ContainerFamily, BaseRegistry);
             var item = new TaskItem(platform);
             item.SetMetadata("RuntimeIdentifier", target.RuntimeIdentifier);
             item.SetMetadata("BaseImage", baseImage);
@@ -39,8 +39,8 @@ public sealed partial class ComputeContainerPlatforms : AsyncTask
         foreach (var item in PlatformOverrides)
         {
             var target = PlatformSpec.Parse(item.ItemSpec);
-            string platform = target.Platform.ToString();
-            if (!targets.Any(t => t.Platform.ToString() == platform))
+            string platform = PlatformFormatter.Format(target.Platform);
+            if (!targets.Any(t => PlatformFormatter.Format(t.Platform) == platform))
                 throw new MabException(ErrorCode.PlatformOverrideNotListed,
                     $"The ContainerPlatform item '{item.ItemSpec}' is for {platform}, which ContainerPlatforms ('{Platforms}') does not list. Add it to ContainerPlatforms or remove the item.");
             string baseImage = item.GetMetadata("BaseImage");
@@ -48,7 +48,4 @@ public sealed partial class ComputeContainerPlatforms : AsyncTask
         }
         return result;
     }
-
-    private static bool IsMusl(string runtimeIdentifier) =>
-        runtimeIdentifier.Contains("-musl-", StringComparison.OrdinalIgnoreCase);
 }

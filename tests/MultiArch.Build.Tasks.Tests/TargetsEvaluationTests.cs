@@ -65,6 +65,17 @@ public class TargetsEvaluationTests
     }
 
     [Fact]
+    public void OsFeaturesReachTheInnerBuildsAndThePublish()
+    {
+        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux(+erofs)/amd64" });
+        var (ok, instance, errors, _) = project.Run("_MultiArchComputePlatforms");
+        Assert.True(ok, string.Join(Environment.NewLine, errors));
+        var item = Assert.Single(instance.GetItems("_MultiArchPlatform"));
+        Assert.Equal("linux(+erofs)/amd64", item.EvaluatedInclude);
+        Assert.Equal("linux-x64", item.GetMetadataValue("RuntimeIdentifier"));
+    }
+
+    [Fact]
     public void PerPlatformBaseImageOverride()
     {
         string body = Console + "<ItemGroup><ContainerPlatform Include=\"linux/arm64\" BaseImage=\"r.example.com/arm/base:1\" /></ItemGroup>";
