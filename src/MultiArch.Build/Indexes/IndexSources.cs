@@ -11,11 +11,10 @@ namespace MultiArch.Build.Indexes;
 /// </summary>
 public static class IndexSources
 {
-    private static readonly char[] Separators = [';', ',', ' ', '\t', '\r', '\n'];
 
     public static IReadOnlyList<ImageReference> Parse(string? value, ImageReference target)
     {
-        var parts = (value ?? "").Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parts = ListValues.Split(value);
         if (parts.Length == 0)
             throw new MabException(ErrorCode.IndexNoSources,
                 "ContainerIndexSources is empty. List the images to merge, for example -p:ContainerIndexSources=\"reg/app@sha256:… reg/app@sha256:…\" (separate them with spaces, or quote a ';' list so MSBuild sees the quotes).");

@@ -14,10 +14,6 @@ namespace MultiArch.Build.Platforms;
 /// </remarks>
 public static class PlatformSpec
 {
-    // ';' and ',' for project files; whitespace because MSBuild's -p: switch itself splits on ';' and ',',
-    // so `-p:ContainerPlatforms="linux-x64 linux-arm64"` is the one list form that needs no escaping in a shell.
-    private static readonly char[] Separators = [';', ',', ' ', '\t', '\r', '\n'];
-
     /// <param name="entry">A RID or an OCI platform string.</param>
     /// <param name="musl">For an OCI platform, publish with the musl RID (Alpine bases). A RID entry keeps its own libc.</param>
     public static PlatformTarget Parse(string entry, bool musl = false)
@@ -39,7 +35,7 @@ public static class PlatformSpec
         ArgumentNullException.ThrowIfNull(list);
         var targets = new List<PlatformTarget>();
         var seen = new Dictionary<Platform, string>();
-        foreach (string entry in list.Split(Separators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (string entry in ListValues.Split(list))
         {
             var target = Parse(entry, musl);
             if (seen.TryGetValue(target.Platform, out string? first))

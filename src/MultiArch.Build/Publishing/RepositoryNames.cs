@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Registry;
 
 namespace MultiArch.Build.Publishing;
 
@@ -18,7 +19,7 @@ public static partial class RepositoryNames
             .Where(c => c.Length > 0)
             .ToList();
         string result = string.Join('/', components);
-        if (result.Length == 0 || !Grammar().IsMatch(result) || result.Length > 255)
+        if (result.Length == 0 || result.Length > 255 || !ImageReference.IsValidRepository(result))
             throw new MabException(ErrorCode.InvalidRepository,
                 $"ContainerRepository '{value}' cannot be made into a repository name. Use lowercase letters, digits and separators (. _ - /), for example 'team/my-app'.");
         return (result, result != input);
@@ -31,12 +32,9 @@ public static partial class RepositoryNames
             builder.Append(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-' ? c : '-');
         string text = builder.ToString();
         // Separators cannot start or end a component, nor be mixed or doubled (but '__' is allowed).
-        text = SeparatorRun().Replace(text, m => m.Value == "__" ? "__" : m.Value.Contains('-') && !m.Value.Contains('.') && !m.Value.Contains('_') ? m.Value : "-");
+        text = SeparatorRun().Replace(text, m => m.Value == "__" || m.Value.All(c => c == '-') ? m.Value : "-");
         return text.Trim('.', '_', '-');
     }
-
-    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
-    private static partial Regex Grammar();
 
     [GeneratedRegex("[._-]{2,}")]
     private static partial Regex SeparatorRun();

@@ -36,6 +36,12 @@ public sealed partial record ImageReference
     /// <summary>What to ask the registry's manifest endpoint for: the digest when there is one, else the tag, else <c>latest</c>.</summary>
     public string ManifestReference => Digest?.ToString() ?? Tag ?? "latest";
 
+    /// <summary>Whether <paramref name="tag"/> is a valid tag: 1-128 of letters, digits, '_', '.', '-', not starting with '.' or '-'.</summary>
+    public static bool IsValidTag(string tag) => TagPattern().IsMatch(tag);
+
+    /// <summary>Whether <paramref name="repository"/> is a valid repository path (lowercase components joined by '/').</summary>
+    public static bool IsValidRepository(string repository) => CheckRepository(repository, out _);
+
     public ImageReference WithTag(string tag)
     {
         if (!TagPattern().IsMatch(tag))

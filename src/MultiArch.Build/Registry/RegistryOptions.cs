@@ -14,7 +14,7 @@ public sealed class RegistryOptions
 
     /// <summary>Splits a list of registries (ContainerInsecureRegistries, DOTNET_CONTAINER_INSECURE_REGISTRIES).</summary>
     public static IReadOnlyList<string> ParseRegistryList(string? value) =>
-        (value ?? "").Split([',', ';', ' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        ListValues.Split(value);
 
     /// <summary>How many blobs upload at once.</summary>
     public int MaxParallelUploads { get; init; } = 4;
