@@ -15,7 +15,13 @@ for tool in docker-registry skopeo; do command -v "$tool" >/dev/null || { echo "
 
 work="$(mktemp -d)"
 registry_pid=""
-stop_registry() { if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; registry_pid=""; fi; }
+stop_registry() {
+  if [ -n "$registry_pid" ]; then
+    kill "$registry_pid" 2>/dev/null || true
+    while kill -0 "$registry_pid" 2>/dev/null; do sleep 0.05; done
+    registry_pid=""
+  fi
+}
 trap 'stop_registry; rm -rf "$work"' EXIT
 
 dotnet build tests/MultiArch.Build.PushBench -c Release -nologo -v q >/dev/null
@@ -25,20 +31,13 @@ layout_bytes="$(du -sb "$work/layout" | cut -f1)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# Starts a fresh registry with empty storage; sets $port.
+# Starts a fresh registry with empty storage (build/start-registry.sh); sets $port.
 start_registry() {
   stop_registry
   port="$(free_port)"
   local dir="$work/registry-$port"
-  mkdir -p "$dir"
-  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s/storage\nhttp:\n  addr: 127.0.0.1:%s\n' "$dir" "$port" > "$dir/config.yml"
-  docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 1 100); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/v2/" && return 0
-    sleep 0.1
-  done
-  echo "error: registry did not start" >&2; cat "$dir/log" >&2; exit 1
+  bash "$root/build/start-registry.sh" "$port" "$dir" >/dev/null
+  registry_pid="$(cat "$dir/registry.pid")"
 }
 
 # Prints the wall time of a command in seconds.

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace MultiArch.Build.Sdk.IntegrationTests;
 
 /// <summary>A second real registry that requires Basic auth (htpasswd): credentials reach it through the environment, and a wrong password pushes nothing.</summary>
@@ -9,25 +6,12 @@ public sealed class AuthenticatedRegistryTests(SdkFixture fixture) : IDisposable
 {
     private const string User = "e2e-user";
     private const string Password = "pw-7Hq2-not-for-logs";
-    private readonly string _storage = Path.Combine(Path.GetTempPath(), "mab-e2e-auth-" + Guid.NewGuid().ToString("N"));
-    private string? _registry;
-
-    private string StartRegistry()
-    {
-        Directory.CreateDirectory(_storage);
-        string htpasswd = Path.Combine(_storage, "htpasswd");
-        ProcessRunner.RunChecked("htpasswd", "-Bbc", htpasswd, User, Password);
-        int port = FreePort();
-        var start = ProcessRunner.Run("bash", [Path.Combine(fixture.RepositoryRoot, "build", "start-registry.sh"), port.ToString(), Path.Combine(_storage, "registry")],
-            environment: new Dictionary<string, string?> { ["REGISTRY_HTPASSWD"] = htpasswd });
-        Assert.True(start.ExitCode == 0, start.All);
-        return _registry = $"127.0.0.1:{port}";
-    }
+    private readonly RegistryFixture _registry = RegistryFixture.Start(User, Password);
 
     [Fact]
     public void WrongPasswordIsACodedErrorAndRightPasswordPushes()
     {
-        string registry = StartRegistry();
+        string registry = _registry.Host;
         using var app = new AppProject(fixture, "Auth", AppProject.ConsoleProperties(), "Console.WriteLine(\"auth\");");
         string[] properties = ["ContainerPlatforms=linux-x64", $"ContainerRegistry={registry}", "ContainerRepository=e2e/auth",
             $"ContainerBaseImage={fixture.RuntimeBase}", "UseAppHost=false"];
@@ -36,7 +20,7 @@ public sealed class AuthenticatedRegistryTests(SdkFixture fixture) : IDisposable
         Assert.True(wrong.ExitCode != 0, wrong.All);
         Assert.Contains(wrong.Output.Split('\n'), l => l.Contains("error MAB2", StringComparison.Ordinal) && l.Contains(registry, StringComparison.Ordinal));
         Assert.DoesNotContain("not-the-password", wrong.All);
-        Assert.Null(TagsWithCredentials(registry));
+        Assert.Null(Skopeo.Tags($"{registry}/e2e/auth", _registry.SkopeoCredentials()));
 
         string binlog = Path.Combine(app.Directory, "publish.binlog");
         var right = app.Publish(PreferredCredentials(Password), [.. properties, "-bl:" + binlog]);
@@ -47,7 +31,7 @@ public sealed class AuthenticatedRegistryTests(SdkFixture fixture) : IDisposable
         string log = BinlogText(binlog);
         Assert.Contains("PublishContainerImages", log);
         Assert.DoesNotContain(Password, log);
-        Assert.Equal(["latest"], TagsWithCredentials(registry));
+        Assert.Equal(["latest"], Skopeo.Tags($"{registry}/e2e/auth", _registry.SkopeoCredentials()));
     }
 
     /// <summary>A binlog is a gzip stream of a binary format whose strings are UTF-8; decompressed, a secret would show as plain bytes.</summary>
@@ -71,28 +55,5 @@ public sealed class AuthenticatedRegistryTests(SdkFixture fixture) : IDisposable
         ["DOTNET_CONTAINER_REGISTRY_PWORD"] = password,
     };
 
-    private static IReadOnlyList<string>? TagsWithCredentials(string registry)
-    {
-        var result = ProcessRunner.Run("skopeo", ["list-tags", "--tls-verify=false", "--creds", $"{User}:{Password}", $"docker://{registry}/e2e/auth"]);
-        if (result.ExitCode != 0) return null;
-        var tags = System.Text.Json.JsonDocument.Parse(result.Output).RootElement.GetProperty("Tags");
-        return tags.ValueKind == System.Text.Json.JsonValueKind.Array ? tags.EnumerateArray().Select(t => t.GetString()!).ToList() : [];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public void Dispose()
-    {
-        string pidFile = Path.Combine(_storage, "registry", "registry.pid");
-        if (_registry is not null && File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid))
-        {
-            try { System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true); } catch (ArgumentException) { }
-        }
-        try { Directory.Delete(_storage, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _registry.DisposeAsync().GetAwaiter().GetResult();
 }

@@ -1,10 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace MultiArch.Build.Sdk.IntegrationTests;
 
 /// <summary>
-/// Once per test run: a real docker-registry on a free loopback port (build/start-registry.sh), seeded with
+/// Once per test run: a real docker-registry on a free loopback port (<see cref="RegistryFixture"/>), seeded with
 /// two-platform .NET base images made from Debian packages (build/seed-base-images.sh), and MultiArch.Build
 /// packed with a fresh version (build/pack.sh). Any step that fails stops the tests loudly.
 /// </summary>
@@ -13,10 +10,8 @@ public sealed class SdkFixture : IDisposable
     public SdkFixture()
     {
         RepositoryRoot = FindRepositoryRoot();
-        Port = FreePort();
-        Registry = $"127.0.0.1:{Port}";
-        _storage = Path.Combine(Path.GetTempPath(), "mab-e2e-registry-" + Guid.NewGuid().ToString("N"));
-        Script("start-registry.sh", Port.ToString(), _storage);
+        _registry = RegistryFixture.Start();
+        Registry = _registry.Host;
         Script("seed-base-images.sh", Registry);
         PackageVersion = Script("pack.sh", "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff")).Output.Trim().Split('\n')[^1].Trim();
         PackageFeed = Path.Combine(RepositoryRoot, "artifacts", "packages");
@@ -24,10 +19,9 @@ public sealed class SdkFixture : IDisposable
             throw new InvalidOperationException($"build/pack.sh did not produce MultiArch.Build.{PackageVersion}.nupkg in {PackageFeed}.");
     }
 
-    private readonly string _storage;
+    private readonly RegistryFixture _registry;
 
     public string RepositoryRoot { get; }
-    public int Port { get; }
     public string Registry { get; }
     public string PackageVersion { get; }
     public string PackageFeed { get; }
@@ -36,15 +30,7 @@ public sealed class SdkFixture : IDisposable
     public string RuntimeDepsBase => $"{Registry}/dotnet/runtime-deps:10.0";
     public string AspNetBase => $"{Registry}/dotnet/aspnet:10.0";
 
-    public void Dispose()
-    {
-        string pidFile = Path.Combine(_storage, "registry.pid");
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid))
-        {
-            try { System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true); } catch (ArgumentException) { }
-        }
-        try { Directory.Delete(_storage, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _registry.DisposeAsync().GetAwaiter().GetResult();
 
     private ProcessResult Script(string name, params string[] arguments)
     {
@@ -61,13 +47,6 @@ public sealed class SdkFixture : IDisposable
             if (File.Exists(Path.Combine(dir.FullName, "MultiArch.Build.sln"))) return dir.FullName;
         }
         throw new InvalidOperationException("MultiArch.Build.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -14,10 +14,10 @@ public static class Skopeo
     public static JsonElement Config(string reference) =>
         JsonDocument.Parse(ProcessRunner.RunChecked("skopeo", "inspect", "--config", "--raw", "--tls-verify=false", "docker://" + reference).Output).RootElement;
 
-    /// <summary>The tags of a repository, or null when the registry does not know the repository at all.</summary>
-    public static IReadOnlyList<string>? Tags(string repository)
+    /// <summary>The tags of a repository, or null when the registry does not know the repository at all (or refuses the credentials).</summary>
+    public static IReadOnlyList<string>? Tags(string repository, IReadOnlyList<string>? credentials = null)
     {
-        var result = ProcessRunner.Run("skopeo", ["list-tags", "--tls-verify=false", "docker://" + repository]);
+        var result = ProcessRunner.Run("skopeo", ["list-tags", "--tls-verify=false", .. credentials ?? [], "docker://" + repository]);
         if (result.ExitCode != 0) return null;
         var tags = JsonDocument.Parse(result.Output).RootElement.GetProperty("Tags");
         return tags.ValueKind == JsonValueKind.Array ? tags.EnumerateArray().Select(t => t.GetString()!).ToList() : [];

@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MultiArch.Build.IntegrationTests.Fixtures;
+namespace MultiArch.Build.Testing;
 
 /// <summary>
 /// A real CNCF distribution registry (<c>docker-registry serve</c>) on a free 127.0.0.1 port with
 /// its own temporary storage, optionally guarded by htpasswd Basic auth. It is ready when
 /// <c>/v2/</c> answers and is killed on dispose. Use it as an xunit class fixture, or start one
-/// with <see cref="StartAsync"/> when a test needs its own.
+/// with <see cref="StartAsync"/> when a test needs its own. The one way every test project starts a
+/// registry (build/start-registry.sh is for people and scripts); it is a child of the test host, so it ends
+/// with the test run.
 /// </summary>
 public class RegistryFixture : IAsyncLifetime, IAsyncDisposable
 {
@@ -28,6 +30,9 @@ public class RegistryFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>Starts a registry now (for a test that needs one of its own); dispose it when done.</summary>
+    public static RegistryFixture Start(string? user = null, string? password = null) => StartAsync(user, password).GetAwaiter().GetResult();
+
+
     public static async Task<RegistryFixture> StartAsync(string? user = null, string? password = null)
     {
         var fixture = new RegistryFixture(user, password);
@@ -48,12 +53,12 @@ public class RegistryFixture : IAsyncLifetime, IAsyncDisposable
     public bool RequiresAuth => User is not null;
 
     /// <summary>The fixture's temp folder: config.yml, htpasswd, storage/ and the registry's log.</summary>
-    public string Directory { get; }
+    private string Directory { get; }
 
-    public string StorageDirectory => Path.Combine(Directory, "storage");
+    private string StorageDirectory => Path.Combine(Directory, "storage");
 
     /// <summary><c>--creds user:password</c> for skopeo, or nothing for an open registry.</summary>
-    public IReadOnlyList<string> SkopeoCredentials(string flag = "--creds") => RequiresAuth ? [flag, $"{User}:{Password}"] : [];
+    public IReadOnlyList<string> SkopeoCredentials() => RequiresAuth ? ["--creds", $"{User}:{Password}"] : [];
 
     public async Task InitializeAsync()
     {
@@ -127,7 +132,7 @@ public class RegistryFixture : IAsyncLifetime, IAsyncDisposable
         throw new TimeoutException($"docker-registry did not answer on {Host} within {StartTimeout.TotalSeconds} s: {ReadLog()}");
     }
 
-    public string ReadLog()
+    private string ReadLog()
     {
         string path = Path.Combine(Directory, "registry.log");
         try { return File.Exists(path) ? File.ReadAllText(path) : ""; }
