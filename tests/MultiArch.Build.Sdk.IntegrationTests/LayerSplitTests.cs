@@ -24,7 +24,10 @@ public sealed class LayerSplitTests(SdkFixture fixture)
             $"ContainerBaseRegistry={fixture.Registry}"];
 
         var first = PublishWithMetadata(app, properties, "first.json");
+        // The inferred base for a self-contained app is runtime-deps (here from the local mirror), started by its apphost.
+        Assert.Contains(fixture.RuntimeDepsBase, first.Output);
         var firstLayers = NewLayers(repository, out var firstConfig);
+        Assert.Equal(["/app/Split"], firstConfig.GetProperty("config").GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["multiarch.build.runtime", "multiarch.build.packages", "multiarch.build.app"], Comments(firstConfig));
         var files = LayerFiles(repository, firstLayers);
         Assert.Contains("app/libcoreclr.so", files[0]);
@@ -53,7 +56,7 @@ public sealed class LayerSplitTests(SdkFixture fixture)
         long expected = changedLayers[2].Size + manifest.GetProperty("config").GetProperty("size").GetInt64();
         Assert.Equal(expected, changed.Meta.GetProperty("bytesUploaded").GetInt64());
 
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--net=none", "--tls-verify=false", repository + ":latest"]);
+        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", repository + ":latest"]);
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("v2 {\"Arch\":\"X64\"}", run.Output);
     }

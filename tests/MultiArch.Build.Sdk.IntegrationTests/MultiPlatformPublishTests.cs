@@ -75,44 +75,6 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
     }
 
     [Fact]
-    public void RepublishingGivesTheSameIndexDigestAndUploadsNoBlobs()
-    {
-        using var app = new AppProject(fixture, "Republish", AppProject.ConsoleProperties(), HelloProgram);
-        string[] properties = ["ContainerPlatforms=linux-x64 linux-arm64", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/republish",
-            $"ContainerBaseImage={fixture.RuntimeBase}", "UseAppHost=false"];
-        string first = Path.Combine(app.Directory, "first.json"), second = Path.Combine(app.Directory, "second.json");
-        var one = app.Publish([.. properties, $"ContainerMetadataFile={first}"]);
-        Assert.True(one.ExitCode == 0, one.All);
-        var two = app.Publish([.. properties, $"ContainerMetadataFile={second}"]);
-        Assert.True(two.ExitCode == 0, two.All);
-
-        var a = JsonDocument.Parse(File.ReadAllBytes(first)).RootElement;
-        var b = JsonDocument.Parse(File.ReadAllBytes(second)).RootElement;
-        Assert.Equal(a.GetProperty("indexDigest").GetString(), b.GetProperty("indexDigest").GetString());
-        Assert.True(a.GetProperty("bytesUploaded").GetInt64() > 0);
-        Assert.Equal(0, b.GetProperty("bytesUploaded").GetInt64());
-        Assert.Equal(Skopeo.DigestOf(Skopeo.InspectRawBytes($"{fixture.Registry}/e2e/republish:latest")), b.GetProperty("indexDigest").GetString());
-    }
-
-    [Fact]
-    public void SelfContainedLinuxX64ImageRunsOnRuntimeDeps()
-    {
-        using var app = new AppProject(fixture, "SelfContained", AppProject.ConsoleProperties("<SelfContained>true</SelfContained>"), HelloProgram);
-        string repository = $"{fixture.Registry}/e2e/self-contained";
-        var publish = app.Publish("ContainerPlatforms=linux-x64", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/self-contained",
-            $"ContainerBaseRegistry={fixture.Registry}");
-        Assert.True(publish.ExitCode == 0, publish.All);
-        // The inferred base for a self-contained app is runtime-deps, here taken from the local mirror.
-        Assert.Contains($"{fixture.RuntimeDepsBase}", publish.Output);
-
-        var config = Skopeo.Config(repository + ":latest");
-        Assert.Equal(["/app/SelfContained"], config.GetProperty("config").GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", repository + ":latest"]);
-        Assert.True(run.ExitCode == 0, run.All);
-        Assert.Contains("Hello from e2e on X64", run.Output);
-    }
-
-    [Fact]
     public void WithoutARegistryAValidOciLayoutIsWritten()
     {
         using var app = new AppProject(fixture, "LayoutOnly", AppProject.ConsoleProperties(), HelloProgram);
@@ -177,7 +139,9 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
         Assert.True(again.ExitCode == 0, again.All);
         var second = JsonDocument.Parse(File.ReadAllBytes(metadata)).RootElement;
         Assert.Equal(first.GetProperty("indexDigest").GetString(), second.GetProperty("indexDigest").GetString());
+        Assert.True(first.GetProperty("bytesUploaded").GetInt64() > 0);
         Assert.Equal(0, second.GetProperty("bytesUploaded").GetInt64());
+        Assert.Equal(Skopeo.DigestOf(Skopeo.InspectRawBytes(repository + ":latest")), second.GetProperty("indexDigest").GetString());
         var strays = System.IO.Directory.GetFiles(app.Directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(app.Directory, f))
             .Where(f => !f.StartsWith("obj/", StringComparison.Ordinal) && !f.StartsWith("bin/", StringComparison.Ordinal) && f.Contains("multiarch", StringComparison.Ordinal));
