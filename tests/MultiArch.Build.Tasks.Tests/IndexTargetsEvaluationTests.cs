@@ -95,17 +95,7 @@ public class IndexTargetsEvaluationTests
         Assert.Equal(head, instance.GetItems("_MultiArchGeneratedAnnotation").Single(i => i.EvaluatedInclude == "org.opencontainers.image.revision").GetMetadataValue("Value"));
     }
 
-    private static string Git(string directory, params string[] arguments)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        using var process = System.Diagnostics.Process.Start(info)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
-        return output;
-    }
+    private static string Git(string directory, params string[] arguments) => ProcessRunner.RunChecked("git", ["-C", directory, .. arguments]).Output;
 
     [Theory]
     [InlineData("CreateContainerIndex")]

@@ -1,8 +1,6 @@
 namespace MultiArch.Build.Tasks.Tests;
 
 /// <summary>The layer strategy default and the caches' place under obj/, and that Clean removes them.</summary>
-/// <remarks>Runs apart from other test classes: MSBuild allows one build at a time per process.</remarks>
-[Collection(SerialBuildCollection.Name)]
 public class LayerCacheTargetsTests
 {
     private const string Console = "<PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>";
@@ -44,10 +42,4 @@ public class LayerCacheTargetsTests
         Assert.False(Directory.Exists(Path.Combine(obj, "layers")));
         Assert.False(Directory.Exists(Path.Combine(obj, "blobs")));
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SerialBuildCollection
-{
-    public const string Name = "serial-msbuild-builds";
 }

@@ -55,15 +55,23 @@ public static class ProcessRunner
         RunAsync(program, arguments, workingDirectory, environment, timeout).GetAwaiter().GetResult();
 
     /// <summary>Runs and throws with everything printed unless the program exits 0.</summary>
-    public static async Task<ProcessResult> RunCheckedAsync(string program, params string[] arguments)
+    public static async Task<ProcessResult> RunCheckedAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
-        var result = await RunAsync(program, arguments);
+        var list = arguments.ToList();
+        var result = await RunAsync(program, list, workingDirectory, environment, timeout);
         if (result.ExitCode != 0)
-            throw new InvalidOperationException($"'{program} {string.Join(' ', arguments)}' exited {result.ExitCode}:{Environment.NewLine}{result.All}");
+            throw new InvalidOperationException($"'{program} {string.Join(' ', list)}' exited {result.ExitCode}:{Environment.NewLine}{result.All}");
         return result;
     }
 
-    public static ProcessResult RunChecked(string program, params string[] arguments) => RunCheckedAsync(program, arguments).GetAwaiter().GetResult();
+    public static Task<ProcessResult> RunCheckedAsync(string program, params string[] arguments) => RunCheckedAsync(program, (IEnumerable<string>)arguments);
+
+    public static ProcessResult RunChecked(string program, IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        RunCheckedAsync(program, arguments, workingDirectory, environment, timeout).GetAwaiter().GetResult();
+
+    public static ProcessResult RunChecked(string program, params string[] arguments) => RunChecked(program, (IEnumerable<string>)arguments);
 
     /// <summary>The full path of a program (a path is taken as it is); throws, never skips, when it is not installed.</summary>
     public static string Find(string program)

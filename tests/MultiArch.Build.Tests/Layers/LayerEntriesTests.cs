@@ -120,7 +120,7 @@ public class LayerEntriesTests
     {
         using var folder = new ScratchFolder();
         string root = folder.Folder("p", GoldenTree.Rwxr_xr_x);
-        ExternalProcess.Run("mkfifo", [folder.Combine("p", "pipe")]);
+        ProcessRunner.RunChecked("mkfifo", folder.Combine("p", "pipe"));
 
         var error = Assert.Throws<MabException>(() => LayerEntries.FromDirectory(root, "/app"));
         Assert.Equal(ErrorCode.LayerUnsupportedFileType, error.Code);

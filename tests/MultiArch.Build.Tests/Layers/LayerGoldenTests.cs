@@ -72,7 +72,7 @@ public class LayerGoldenTests
         var store = new BlobStore(folder.Combine("blobs"));
         var result = await WriteGoldenAsync(folder, store);
 
-        string[] listing = ExternalProcess.TarListing(LayerBlob.PathOf(store, result));
+        string[] listing = SystemTar.Listing(LayerBlob.PathOf(store, result));
         var expected = GoldenTree.Expected.Select(e =>
             $"{ModeString(e.Type, e.Mode)} 0/0 {e.Content.Length} 2000-01-01 00:00 {e.Name}{(e.Link == "" ? "" : " -> " + e.Link)}");
         var actual = listing.Select(line => string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)));

@@ -53,11 +53,11 @@ public class LayerReproducibilityTests
     {
         Assert.True(File.Exists(BenchmarksDll), $"{BenchmarksDll} is missing; the test project must reference MultiArch.Build.Benchmarks.");
         Directory.CreateDirectory(tempDir);
-        string stdout = ExternalProcess.Run("dotnet", [BenchmarksDll, "layer", root, "--out", outDir], new Dictionary<string, string?>
+        string stdout = ProcessRunner.RunChecked("dotnet", [BenchmarksDll, "layer", root, "--out", outDir], environment: new Dictionary<string, string?>
         {
             ["SOURCE_DATE_EPOCH"] = sourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["TMPDIR"] = tempDir,
-        });
+        }).Output;
         return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(": ", 2))
             .ToDictionary(parts => parts[0], parts => parts[1].Trim());

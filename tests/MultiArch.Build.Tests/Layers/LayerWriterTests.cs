@@ -71,7 +71,7 @@ public class LayerWriterTests
 
         var member = Assert.Single(LayerBlob.ReadMembers(store, result));
         Assert.Equal((1000, 3_000_000, "", ""), (member.Uid, member.Gid, member.UserName, member.GroupName));
-        Assert.Contains("1000/3000000", Assert.Single(ExternalProcess.TarListing(LayerBlob.PathOf(store, result))));
+        Assert.Contains("1000/3000000", Assert.Single(SystemTar.Listing(LayerBlob.PathOf(store, result))));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public class LayerWriterTests
         var members = LayerBlob.ReadMembers(store, result).ToDictionary(m => m.Name);
         Assert.Equal("content"u8.ToArray(), members[deep[1..]].Content);
         Assert.Equal(linkTarget, members["app/ссылка"].LinkName);
-        string[] listing = ExternalProcess.TarListing(LayerBlob.PathOf(store, result));
+        string[] listing = SystemTar.Listing(LayerBlob.PathOf(store, result));
         Assert.Contains(listing, line => line.EndsWith(" " + deep[1..], StringComparison.Ordinal));
         Assert.Contains(listing, line => line.EndsWith(" app/ссылка -> " + linkTarget, StringComparison.Ordinal));
         Assert.DoesNotContain(listing, line => line.Contains("PaxHeaders", StringComparison.Ordinal));

@@ -29,19 +29,19 @@ public class OciArchiveDestinationTests
             Assert.Equal(index.Images[1].Manifest.Layers.Select(l => l.Digest), arm64.Manifest.Layers.Select(l => l.Digest));
         }
 
-        var raw = ExternalTool.RunOk("skopeo", "inspect", "--raw", $"oci-archive:{archive}:1.0");
+        var raw = ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci-archive:{archive}:1.0");
         Assert.Equal(System.Text.Encoding.UTF8.GetString(index.IndexBytes), raw.Output.Trim());
 
         // skopeo also unpacks every blob and writes them back as a layout our reader then reads.
         string copy = temp.Combine("copy");
-        ExternalTool.RunOk("skopeo", "copy", "--all", $"oci-archive:{archive}:1.0", $"oci:{copy}:copied");
+        ProcessRunner.RunChecked("skopeo", "copy", "--all", $"oci-archive:{archive}:1.0", $"oci:{copy}:copied");
         await LayoutAssert.CompleteAsync(copy);
         using (var copied = await OciLayoutReader.OpenAsync(copy))
             Assert.Equal(index.Descriptor.Digest, copied.Resolve("copied").Digest);
 
         // And an archive skopeo wrote reads back the same.
         string skopeoArchive = temp.Combine("skopeo.tar");
-        ExternalTool.RunOk("skopeo", "copy", "--all", $"oci:{copy}:copied", $"oci-archive:{skopeoArchive}:again");
+        ProcessRunner.RunChecked("skopeo", "copy", "--all", $"oci:{copy}:copied", $"oci-archive:{skopeoArchive}:again");
         using var fromSkopeo = await OciLayoutReader.OpenAsync(skopeoArchive);
         Assert.Equal(index.Descriptor.Digest, fromSkopeo.Resolve("again").Digest);
         await LayoutAssert.CompleteAsync(fromSkopeo.Root);
@@ -90,7 +90,7 @@ public class OciArchiveDestinationTests
         Assert.Equal(["one", "two"], reader.RefNames);
         Assert.Equal(one.Descriptor.Digest, reader.Resolve("one").Digest);
         await LayoutAssert.CompleteAsync(reader.Root);
-        ExternalTool.RunOk("skopeo", "inspect", "--raw", $"oci-archive:{archive}:one");
+        ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci-archive:{archive}:one");
     }
 
     [Fact]

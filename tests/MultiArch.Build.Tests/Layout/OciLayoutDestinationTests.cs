@@ -21,7 +21,7 @@ public class OciLayoutDestinationTests
         Assert.True(result.BytesWritten > 0);
         Assert.Equal("""{"imageLayoutVersion":"1.0.0"}""", File.ReadAllText(Path.Combine(layout, "oci-layout")));
         var validation = ExternalTool.ValidateLayout(layout);
-        Assert.Contains("Validation succeeded", validation.Output);
+        Assert.Contains("Validation succeeded", validation.All);
         ExternalTool.ValidateLayout(layout, "latest");
         // This oci-image-tool validates a ref only as far as a manifest; check the index and each image's documents too.
         ExternalTool.ValidateBlob(layout, "imageIndex", index.Descriptor);

@@ -75,7 +75,7 @@ public class OciLayoutReaderTests
 
         var layer = image.Manifest.Layers[0].Digest;
         File.Delete(Path.Combine(layout, "blobs", layer.Algorithm, layer.Hex));
-        var result = ExternalTool.Run("oci-image-tool", "validate", "--type", "image", "--ref", "name=x", layout);
+        var result = ProcessRunner.Run("oci-image-tool", ["validate", "--type", "image", "--ref", "name=x", layout]);
         Assert.True(result.ExitCode != 0, result.ToString());
     }
 
