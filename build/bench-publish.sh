@@ -82,9 +82,6 @@ reset_registry() {
 
 stored_bytes() { find "$blobs" -name data -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 
-# pack.sh builds the task assembly through an MSBuild task call, which does not restore it.
-dotnet restore "$root/src/MultiArch.Build.Tasks/MultiArch.Build.Tasks.csproj" -v:q >/dev/null ||
-  fail "restoring src/MultiArch.Build.Tasks failed"
 version="$(bash "$root/build/pack.sh")"
 echo "Packed MultiArch.Build $version"
 

@@ -29,7 +29,7 @@ dotnet publish "$root/samples/HelloMultiArch/HelloMultiArch.csproj" -c Release \
 
 echo
 echo "== The image index at $registry/samples/hello-multiarch:demo"
-skopeo inspect --raw --tls-verify=false "docker://$registry/samples/hello-multiarch:demo" | python3 -m json.tool
+skopeo inspect --raw --tls-verify=false "docker://$registry/samples/hello-multiarch:demo" | jq .
 echo
 echo "== Running the linux/amd64 image with podman"
 podman run --rm --pull=always --net=none --tls-verify=false --platform linux/amd64 "$registry/samples/hello-multiarch:demo"

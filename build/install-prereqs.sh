@@ -18,11 +18,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The packaged registry starts a system service on :5000; tests run their own instances instead.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
-  $SUDO systemctl stop docker-registry || true
-fi
-
 # podman in an unprivileged sandbox: runc, cgroupfs, and no ulimits it cannot set.
 if [ ! -f /etc/containers/containers.conf ] || ! grep -q 'cgroup_manager = "cgroupfs"' /etc/containers/containers.conf; then
   $SUDO mkdir -p /etc/containers
