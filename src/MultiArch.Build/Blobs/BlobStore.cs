@@ -24,7 +24,7 @@ public sealed class BlobStore : IBlobSource
     public Task<Stream> OpenReadAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
         Task.FromResult<Stream>(OpenRead(descriptor.Digest));
 
-    public Stream OpenRead(Digest digest) =>
+    private Stream OpenRead(Digest digest) =>
         new FileStream(PathFor(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
     /// <summary>

@@ -16,8 +16,6 @@ public static partial class ErrorCode
     public const string UnsupportedMSBuild = "MAB3006";
     /// <summary>A ContainerPlatform item names a platform that ContainerPlatforms does not list.</summary>
     public const string PlatformOverrideNotListed = "MAB3007";
-    /// <summary>An item (port, label, environment variable) has a value that cannot go in an image.</summary>
-    public const string InvalidContainerItem = "MAB3008";
     /// <summary>A published file an inner build reported is missing.</summary>
     public const string PublishedFileMissing = "MAB3009";
     /// <summary>ContainerImageFormat is neither OCI nor Docker.</summary>

@@ -9,13 +9,11 @@ namespace MultiArch.Build.Images;
 /// </summary>
 internal static class LayerMediaTypes
 {
-    private const string DockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
-    private const string OciLayerNondistributableTar = "application/vnd.oci.image.layer.nondistributable.v1.tar";
 
     private static readonly (string Oci, string Docker)[] Pairs =
     [
         (MediaTypes.OciLayerGzip, MediaTypes.DockerLayerGzip),
-        (MediaTypes.OciLayerTar, DockerLayerTar),
+        (MediaTypes.OciLayerTar, MediaTypes.DockerLayerTar),
         (MediaTypes.OciLayerNondistributableGzip, MediaTypes.DockerForeignLayerGzip),
     ];
 
@@ -32,6 +30,6 @@ internal static class LayerMediaTypes
     }
 
     private static bool IsKnown(string mediaType) =>
-        mediaType is MediaTypes.OciLayerZstd or OciLayerNondistributableTar
+        mediaType is MediaTypes.OciLayerZstd or MediaTypes.OciLayerNondistributableTar
         || Pairs.Any(p => p.Oci == mediaType || p.Docker == mediaType);
 }

@@ -19,10 +19,6 @@ public sealed class EmptyObjectSet : SortedDictionary<string, EmptyObject>
 {
     public EmptyObjectSet() : base(StringComparer.Ordinal) { }
 
-    public EmptyObjectSet(IEnumerable<string> keys) : this()
-    {
-        foreach (var key in keys) this[key] = new EmptyObject();
-    }
 
     public void Add(string key) => this[key] = new EmptyObject();
 }

@@ -70,7 +70,7 @@ public sealed class BaseImageResolver
                 $"Choose a base image that supports {Platforms.PlatformFormatter.Format(wanted)}, give that platform its own base with a ContainerPlatform item, or drop it from ContainerPlatforms.");
 
     /// <summary>The index or manifest a reference names, fetched once per resolver.</summary>
-    public Task<ManifestResponse> GetTopAsync(ImageReference reference, CancellationToken cancellationToken)
+    private Task<ManifestResponse> GetTopAsync(ImageReference reference, CancellationToken cancellationToken)
     {
         var lazy = _tops.GetOrAdd(reference.ToString(), _ => new Lazy<Task<ManifestResponse>>(() => FetchTopAsync(reference, cancellationToken)));
         return lazy.Value;
