@@ -21,7 +21,8 @@ public static class ContainerPublishing
         using var pullClient = new RegistryClient(options, CredentialPurpose.Pull);
         using var pushClient = new RegistryClient(options, CredentialPurpose.Push);
 
-        var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(pullClient), new LayoutBaseImageResolver());
+        using var layoutBases = new LayoutBaseImageResolver();
+        var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(pullClient), layoutBases);
         var destination = CreateDestination(request.Destination, pushClient, log);
         var blobCache = new BlobStore(request.BlobCacheDirectory);
         var layerCache = string.IsNullOrWhiteSpace(request.LayerCacheDirectory) ? null : new LayerCache(request.LayerCacheDirectory, blobCache);
