@@ -14,7 +14,10 @@ public sealed class BaseImageResolver
 {
     private readonly RegistryClient _client;
     private readonly IPlatformSelector _selector;
-    private readonly ConcurrentDictionary<string, Lazy<Task<ManifestResponse>>> _tops = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Top>>> _tops = new(StringComparer.Ordinal);
+
+    /// <summary>A base reference's top document as fetched, and parsed once when it is an index.</summary>
+    private sealed record Top(ManifestResponse Response, ImageIndex? Index);
 
     /// <param name="client">A client made with <see cref="Auth.CredentialPurpose.Pull"/>, so pull credentials apply.</param>
     /// <param name="selector">How a platform is picked from an index; containerd's rules (<see cref="MatcherPlatformSelector"/>) when null.</param>
@@ -26,12 +29,12 @@ public sealed class BaseImageResolver
 
     public async Task<ResolvedBase> ResolveAsync(ImageReference reference, Platform wanted, CancellationToken cancellationToken)
     {
-        var top = await GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
+        var (top, index) = await GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
         var pinned = reference.WithDigest(top.Digest);
         var layers = new RegistryBlobSource(_client, reference with { Tag = null, Digest = null });
-        if (top.IsIndex)
+        if (index is not null)
         {
-            var chosen = Choose(reference, OciJson.DeserializeIndex(top.Bytes), wanted);
+            var chosen = Choose(reference, index, wanted);
             var child = await _client.TryGetManifestAsync(reference.WithDigest(chosen.Digest), cancellationToken).ConfigureAwait(false)
                 ?? throw new MabException(ErrorCode.BaseImageNotFound, $"Base image index {pinned} lists {chosen.Digest} for {chosen.Platform}, but the registry does not have it. The base image is incomplete; choose another tag or digest.");
             if (child.IsIndex)
@@ -54,10 +57,9 @@ public sealed class BaseImageResolver
     /// </summary>
     public async Task<Digest> CheckAsync(ImageReference reference, IEnumerable<Platform> wanted, CancellationToken cancellationToken)
     {
-        var top = await GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
-        if (top.IsIndex)
+        var (top, index) = await GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
+        if (index is not null)
         {
-            var index = OciJson.DeserializeIndex(top.Bytes);
             foreach (var platform in wanted) Choose(reference, index, platform);
         }
         return top.Digest;
@@ -70,15 +72,18 @@ public sealed class BaseImageResolver
                 $"Choose a base image that supports {Platforms.PlatformFormatter.Format(wanted)}, give that platform its own base with a ContainerPlatform item, or drop it from ContainerPlatforms.");
 
     /// <summary>The index or manifest a reference names, fetched once per resolver.</summary>
-    private Task<ManifestResponse> GetTopAsync(ImageReference reference, CancellationToken cancellationToken)
+    private Task<Top> GetTopAsync(ImageReference reference, CancellationToken cancellationToken)
     {
-        var lazy = _tops.GetOrAdd(reference.ToString(), _ => new Lazy<Task<ManifestResponse>>(() => FetchTopAsync(reference, cancellationToken)));
+        var lazy = _tops.GetOrAdd(reference.ToString(), _ => new Lazy<Task<Top>>(() => FetchTopAsync(reference, cancellationToken)));
         return lazy.Value;
     }
 
-    private async Task<ManifestResponse> FetchTopAsync(ImageReference reference, CancellationToken cancellationToken) =>
-        await _client.TryGetManifestAsync(reference, cancellationToken).ConfigureAwait(false)
+    private async Task<Top> FetchTopAsync(ImageReference reference, CancellationToken cancellationToken)
+    {
+        var response = await _client.TryGetManifestAsync(reference, cancellationToken).ConfigureAwait(false)
             ?? throw new MabException(ErrorCode.BaseImageNotFound, $"Base image {reference} was not found in registry {reference.Registry}. Check the repository name and tag, and that the credentials in use may read it.");
+        return new Top(response, response.IsIndex ? OciJson.DeserializeIndex(response.Bytes) : null);
+    }
 
     private async Task<ResolvedBase> ReadImageAsync(ImageReference pinned, ManifestResponse? index, Descriptor descriptor, ManifestResponse image, RegistryBlobSource layers, CancellationToken cancellationToken)
     {
