@@ -56,7 +56,7 @@ public static class ContainerIndexing
             return ([], null);
         }
         if (!current.IsIndex)
-            return (await reader.ReadAsync(tagged.WithDigest(current.Digest), cancellationToken).ConfigureAwait(false), null);
+            return (await reader.ReadAsync(tagged.WithDigest(current.Digest), current, cancellationToken).ConfigureAwait(false), null);
         var index = OciJson.DeserializeIndex(current.Bytes);
         log.Write(BuildLogLevel.Info, $"Appending to {tagged} ({current.Digest}, {index.Manifests.Count} entries).");
         return (index.Manifests.Select(d => new IndexEntry(d.Clone(), null)).ToList(), index.Annotations);

@@ -19,8 +19,14 @@ public sealed class IndexEntryReader(RegistryClient client, ImageReference targe
         var top = await client.TryGetManifestAsync(source, cancellationToken).ConfigureAwait(false)
             ?? throw new MabException(ErrorCode.IndexSourceNotFound,
                 $"Index source {source} was not found in registry {source.Registry}. Check the digest (from ContainerMetadataFile of the push) and that the credentials in use may read {source.Repository}.");
+        return await ReadAsync(source, top, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The entries of a document already fetched from <paramref name="source"/>.</summary>
+    public async Task<IReadOnlyList<IndexEntry>> ReadAsync(ImageReference source, ManifestResponse document, CancellationToken cancellationToken)
+    {
         var entries = new List<IndexEntry>();
-        await AddAsync(source, top, listed: null, entries, cancellationToken).ConfigureAwait(false);
+        await AddAsync(source, document, listed: null, entries, cancellationToken).ConfigureAwait(false);
         return entries;
     }
 
