@@ -58,19 +58,27 @@ public sealed class BlobStore : IBlobSource
     public Descriptor Put(string mediaType, ReadOnlySpan<byte> content)
     {
         var descriptor = Descriptor.For(mediaType, content);
-        if (!Contains(descriptor.Digest))
-        {
-            var (temp, stream) = CreateTemp();
-            using (stream) stream.Write(content);
-            Commit(temp, descriptor.Digest);
-        }
+        Put(descriptor, content);
         return descriptor;
     }
 
-    /// <summary>Copies a blob from another source, hashing it on the way in (one pass) and refusing it if the digest differs.</summary>
-    public async Task PutAsync(Descriptor descriptor, IBlobSource source, CancellationToken cancellationToken)
+    /// <summary>Stores content whose descriptor the caller already computed from it; false when the store had it.</summary>
+    public bool Put(Descriptor descriptor, ReadOnlySpan<byte> content)
     {
-        if (Contains(descriptor.Digest)) return;
+        if (Contains(descriptor.Digest)) return false;
+        var (temp, stream) = CreateTemp();
+        using (stream) stream.Write(content);
+        Commit(temp, descriptor.Digest);
+        return true;
+    }
+
+    /// <summary>
+    /// Copies a blob from another source, hashing it on the way in (one pass) and refusing it if the digest
+    /// differs. False when the store had it already.
+    /// </summary>
+    public async Task<bool> PutAsync(Descriptor descriptor, IBlobSource source, CancellationToken cancellationToken)
+    {
+        if (Contains(descriptor.Digest)) return false;
         var (temp, stream) = CreateTemp();
         try
         {
@@ -85,6 +93,7 @@ public sealed class BlobStore : IBlobSource
             if (actual != descriptor.Digest)
                 throw new Diagnostics.MabException(Diagnostics.ErrorCode.DigestMismatch, $"Blob {descriptor.Digest} arrived with digest {actual}. The source may be corrupt; try again, and if it persists, check where it came from.");
             Commit(temp, descriptor.Digest);
+            return true;
         }
         catch
         {

@@ -44,28 +44,12 @@ public sealed class OciLayoutDestination : IImageDestination
     private static async Task WriteImageContentAsync(BlobStore store, ImageArtifact image, ByteCounter counter, CancellationToken cancellationToken)
     {
         foreach (var blob in image.Blobs)
-        {
-            if (store.Contains(blob.Descriptor.Digest))
-            {
-                counter.Skipped += blob.Descriptor.Size;
-                continue;
-            }
-            await store.PutAsync(blob.Descriptor, blob.Source, cancellationToken).ConfigureAwait(false);
-            counter.Written += blob.Descriptor.Size;
-        }
+            counter.Add(await store.PutAsync(blob.Descriptor, blob.Source, cancellationToken).ConfigureAwait(false), blob.Descriptor.Size);
         PutDocument(store, image.Descriptor, image.ManifestBytes, counter);
     }
 
-    private static void PutDocument(BlobStore store, Descriptor descriptor, byte[] content, ByteCounter counter)
-    {
-        if (store.Contains(descriptor.Digest))
-        {
-            counter.Skipped += content.Length;
-            return;
-        }
-        store.Put(descriptor.MediaType, content);
-        counter.Written += content.Length;
-    }
+    private static void PutDocument(BlobStore store, Descriptor descriptor, byte[] content, ByteCounter counter) =>
+        counter.Add(store.Put(descriptor, content), content.Length);
 
     private DestinationResult Publish(Descriptor target, IReadOnlyList<string> tags, ByteCounter counter)
     {
@@ -130,5 +114,11 @@ public sealed class OciLayoutDestination : IImageDestination
     {
         public long Written;
         public long Skipped;
+
+        public void Add(bool written, long bytes)
+        {
+            if (written) Written += bytes;
+            else Skipped += bytes;
+        }
     }
 }

@@ -117,12 +117,19 @@ public sealed class OciLayoutReader : IBlobSource, IDisposable
         return content;
     }
 
-    public Task<Stream> OpenReadAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
-        Task.FromResult<Stream>(new FileStream(RequireBlob(descriptor), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+    public Task<Stream> OpenReadAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        RequireBlob(descriptor);
+        return Store.OpenReadAsync(descriptor, cancellationToken);
+    }
+
+    // The layout's blobs/ folder is a blob store; the reader adds only the layout's own errors.
+    private BlobStore Store => _store ??= new BlobStore(Path.Combine(Root, OciLayoutFormat.BlobsFolderName));
+    private BlobStore? _store;
 
     private string RequireBlob(Descriptor descriptor)
     {
-        string path = Path.Combine(Root, OciLayoutFormat.BlobsFolderName, descriptor.Digest.Algorithm, descriptor.Digest.Hex);
+        string path = Store.PathFor(descriptor.Digest);
         if (!File.Exists(path))
         {
             throw new MabException(ErrorCode.LayoutBlobMissing,
