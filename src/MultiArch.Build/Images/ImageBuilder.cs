@@ -17,7 +17,7 @@ public static class ImageBuilder
         ValidateLayers(layers);
         var family = format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType);
 
-        var config = ImageConfigEditor.Apply(baseImage.Config, layers, edits);
+        var config = ImageConfigEditor.Apply(baseImage.Config, baseImage.Platform, layers, edits);
         var configBlobs = new MemoryBlobSource();
         var configDescriptor = configBlobs.Add(MediaTypes.ConfigFor(family), OciJson.Serialize(config));
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Platforms;
 
 namespace MultiArch.Build.Images;
 
@@ -10,9 +11,11 @@ namespace MultiArch.Build.Images;
 /// </summary>
 internal static class ImageConfigEditor
 {
-    public static ImageConfig Apply(ImageConfig baseConfig, IReadOnlyList<NewLayer> layers, ImageConfigEdits edits)
+    /// <param name="listed">The platform the base index lists the base under; what it adds to the base config's platform is written into the new config.</param>
+    public static ImageConfig Apply(ImageConfig baseConfig, Platform? listed, IReadOnlyList<NewLayer> layers, ImageConfigEdits edits)
     {
         var config = OciJson.Clone(baseConfig);
+        AddListedPlatform(config, listed);
         string created = FormatTimestamp(edits.Created);
         config.Created = created;
         var container = config.Config ??= new ContainerConfig();
@@ -22,6 +25,29 @@ internal static class ImageConfigEditor
         ApplyLabels(container, edits.Labels);
         AppendLayers(config, layers, created);
         return config;
+    }
+
+    /// <summary>
+    /// Base indexes often say more than base configs do (arm64's <c>v8</c>, Windows' os.version). The
+    /// index this build writes lists the image under the base index's platform, and a merge of images
+    /// pushed by digest reads the platform from each config; writing the missing fields into the config
+    /// makes both give the same index. A field the config has is kept (the config describes the image),
+    /// and nothing is taken from an entry for another os or architecture.
+    /// </summary>
+    private static void AddListedPlatform(ImageConfig config, Platform? listed)
+    {
+        if (listed is null) return;
+        if (string.IsNullOrEmpty(config.OS) && string.IsNullOrEmpty(config.Architecture))
+        {
+            config.OS = listed.OS;
+            config.Architecture = listed.Architecture;
+        }
+        var own = PlatformNormalizer.Normalize(config.ToPlatform());
+        var other = PlatformNormalizer.Normalize(listed);
+        if (own.OS != other.OS || own.Architecture != other.Architecture) return;
+        if (string.IsNullOrEmpty(config.Variant) && !string.IsNullOrEmpty(listed.Variant)) config.Variant = listed.Variant;
+        if (string.IsNullOrEmpty(config.OSVersion) && !string.IsNullOrEmpty(listed.OSVersion)) config.OSVersion = listed.OSVersion;
+        if (config.OSFeatures is not { Count: > 0 } && listed.OSFeatures is { Count: > 0 } features) config.OSFeatures = [.. features];
     }
 
     /// <summary>RFC 3339 in UTC with whole seconds: stable text for the same instant.</summary>
