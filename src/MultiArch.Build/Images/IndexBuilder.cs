@@ -1,5 +1,6 @@
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Platforms;
 
 namespace MultiArch.Build.Images;
 
@@ -20,7 +21,7 @@ public static class IndexBuilder
         foreach (var child in children)
         {
             var platform = RequirePlatform(child);
-            if (seen.Contains(platform))
+            if (seen.Any(p => PlatformNormalizer.AreSame(p, platform)))
             {
                 throw new MabException(ErrorCode.DuplicateIndexPlatform,
                     $"Two images of the index have platform {platform}. Give each RuntimeIdentifier a distinct platform, or list it only once.");

@@ -1,13 +1,14 @@
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Platforms;
 
 namespace MultiArch.Build.Indexes;
 
 /// <summary>
 /// Makes the new index from the entries already in it (when appending) and the entries read from the
-/// sources. An added image replaces the existing image of the same platform in its place; other
-/// existing images stay; new platforms follow. Attestations follow their subjects: they are listed
+/// sources. An added image replaces the existing image of the same platform (in any spelling) in its
+/// place; other existing images stay; new platforms follow. Attestations follow their subjects: they are listed
 /// after the images, in the order of the images they describe, and dropped with them.
 /// </summary>
 public static class IndexComposer
@@ -30,13 +31,16 @@ public static class IndexComposer
         return new IndexArtifact(index, OciJson.Serialize(index), toCopy);
     }
 
-    /// <summary>The same image listed twice is one entry; two different images for one platform is an error.</summary>
+    /// <summary>
+    /// The same image listed twice is one entry; two different images for one platform (in any spelling:
+    /// <c>linux/arm64</c> is <c>linux/arm64/v8</c>) is an error.
+    /// </summary>
     private static List<IndexEntry> DistinctImages(IReadOnlyList<IndexEntry> added)
     {
         var result = new List<IndexEntry>();
         foreach (var entry in added.Where(e => !e.IsAttestation))
         {
-            var same = result.FirstOrDefault(r => Equals(r.Platform, entry.Platform));
+            var same = result.FirstOrDefault(r => r.Digest == entry.Digest || PlatformNormalizer.AreSame(r.Platform, entry.Platform));
             if (same is null) { result.Add(entry); continue; }
             if (same.Digest != entry.Digest)
                 throw new MabException(ErrorCode.IndexDuplicatePlatform,
@@ -45,18 +49,24 @@ public static class IndexComposer
         return result;
     }
 
+    /// <summary>
+    /// An added image takes the place of the first existing entry it replaces: one of the same platform
+    /// after normalization (an index written from a base index says <c>linux/arm64/v8</c> where a config
+    /// may say <c>linux/arm64</c>, and both are one platform to containerd), or the same image. Every
+    /// further entry it replaces is dropped, so an index that already lists a platform twice comes out
+    /// with one entry for it, and the one a runtime picks is the new image.
+    /// </summary>
     private static List<IndexEntry> Merge(List<IndexEntry> existing, List<IndexEntry> added)
     {
-        var pending = new List<IndexEntry>(added);
+        var placed = new HashSet<IndexEntry>(ReferenceEqualityComparer.Instance);
         var result = new List<IndexEntry>();
         foreach (var entry in existing)
         {
-            var replacement = pending.FirstOrDefault(a => Equals(a.Platform, entry.Platform));
-            if (replacement is null) { result.Add(entry); continue; }
-            result.Add(replacement);
-            pending.Remove(replacement);
+            var replacement = added.FirstOrDefault(a => a.Digest == entry.Digest || PlatformNormalizer.AreSame(a.Platform, entry.Platform));
+            if (replacement is null) result.Add(entry);
+            else if (placed.Add(replacement)) result.Add(replacement);
         }
-        result.AddRange(pending);
+        result.AddRange(added.Where(a => !placed.Contains(a)));
         return result;
     }
 

@@ -27,6 +27,12 @@ public static class PlatformNormalizer
         return normalized;
     }
 
+    /// <summary>
+    /// True when both name one platform however they are spelled (<c>linux/arm64/v8</c> and <c>linux/aarch64</c>):
+    /// the test for "the same platform" wherever two entries must not both be listed.
+    /// </summary>
+    public static bool AreSame(Platform? a, Platform? b) => a is not null && b is not null && Normalize(a).Equals(Normalize(b));
+
     public static string NormalizeOS(string? os)
     {
         string lower = (os ?? "").ToLowerInvariant();

@@ -29,6 +29,10 @@ public class IndexBuilderTests
         var ex = Assert.Throws<MabException>(() => IndexBuilder.Build(
             [Image(ImageFormat.Oci, Linux("arm64", "v8"), "one"), Image(ImageFormat.Oci, Linux("arm64", "v8"), "two")]));
         Assert.Equal(ErrorCode.DuplicateIndexPlatform, ex.Code);
+        // arm64 and arm64/v8 are one platform: a runtime would only ever pick one of them.
+        var spelled = Assert.Throws<MabException>(() => IndexBuilder.Build(
+            [Image(ImageFormat.Oci, Linux("arm64", "v8"), "one"), Image(ImageFormat.Oci, Linux("aarch64"), "two")]));
+        Assert.Equal(ErrorCode.DuplicateIndexPlatform, spelled.Code);
     }
 
     [Fact]
