@@ -35,22 +35,25 @@ internal static class LayoutIndexFile
 
     /// <summary>
     /// Points each tag at <paramref name="target"/>: an entry with the same ref name is replaced where it
-    /// stands, other entries are kept. With no tags, the target is listed once without a name.
+    /// stands, other entries are kept. With no tags, the target is listed once without a name. A tagged
+    /// entry also carries the full name (<paramref name="imageName"/>:tag) that podman load and ctr import
+    /// give the image (see <see cref="LoadedImageName"/>).
     /// </summary>
-    public static void SetEntries(ImageIndex index, Descriptor target, IReadOnlyList<string> tags)
+    public static void SetEntries(ImageIndex index, Descriptor target, IReadOnlyList<string> tags, string? imageName = null)
     {
         index.MediaType ??= MediaTypes.OciIndex;
         if (tags.Count == 0)
         {
             if (!index.Manifests.Any(m => m.Digest == target.Digest && RefNameOf(m) is null))
-                index.Manifests.Add(Entry(target, null));
+                index.Manifests.Add(Entry(target, null, null));
             return;
         }
         foreach (var tag in tags)
         {
+            var entry = Entry(target, tag, imageName);
             int existing = index.Manifests.FindIndex(m => RefNameOf(m) == tag);
-            if (existing >= 0) index.Manifests[existing] = Entry(target, tag);
-            else index.Manifests.Add(Entry(target, tag));
+            if (existing >= 0) index.Manifests[existing] = entry;
+            else index.Manifests.Add(entry);
         }
     }
 
@@ -60,10 +63,11 @@ internal static class LayoutIndexFile
     public static void Write(string layoutRoot, ImageIndex index) =>
         AtomicFile.Write(Path.Combine(layoutRoot, OciLayoutFormat.IndexFileName), OciJson.Serialize(index));
 
-    private static Descriptor Entry(Descriptor target, string? tag)
+    private static Descriptor Entry(Descriptor target, string? tag, string? imageName)
     {
         var entry = target.Clone();
         entry.Annotations = tag is null ? null : new StringMap { [OciLayoutFormat.RefNameAnnotation] = tag };
+        if (tag is not null && imageName is not null) entry.Annotations![OciLayoutFormat.ImageNameAnnotation] = LoadedImageName.WithTag(imageName, tag);
         return entry;
     }
 }

@@ -10,12 +10,16 @@ namespace MultiArch.Build.Layout;
 /// </summary>
 public sealed class OciArchiveDestination : IImageDestination
 {
-    public OciArchiveDestination(string archivePath)
+    /// <param name="imageName">The name (no tag) engines load the image under, as for <see cref="OciLayoutDestination"/>.</param>
+    public OciArchiveDestination(string archivePath, string? imageName = null)
     {
         ArchivePath = Path.GetFullPath(archivePath);
+        ImageName = imageName;
     }
 
     public string ArchivePath { get; }
+
+    public string? ImageName { get; }
 
     public Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken) =>
         WriteAsync((layout, ct) => layout.WriteIndexAsync(index, tags, ct), cancellationToken);
@@ -32,7 +36,7 @@ public sealed class OciArchiveDestination : IImageDestination
         {
             if (File.Exists(ArchivePath))
                 await LayoutArchive.ExtractAsync(ArchivePath, staging, cancellationToken).ConfigureAwait(false);
-            var result = await write(new OciLayoutDestination(staging), cancellationToken).ConfigureAwait(false);
+            var result = await write(new OciLayoutDestination(staging, ImageName), cancellationToken).ConfigureAwait(false);
             await using (var output = new FileStream(tempArchive, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 await LayoutArchive.WriteAsync(staging, output, cancellationToken).ConfigureAwait(false);

@@ -14,12 +14,16 @@ namespace MultiArch.Build.Layout;
 /// </summary>
 public sealed class OciLayoutDestination : IImageDestination
 {
-    public OciLayoutDestination(string directory)
+    /// <param name="imageName">The name (no tag) engines load the image under, e.g. <c>localhost/app</c> (<see cref="LoadedImageName"/>); null writes only ref names.</param>
+    public OciLayoutDestination(string directory, string? imageName = null)
     {
         Root = Path.GetFullPath(directory);
+        ImageName = imageName;
     }
 
     public string Root { get; }
+
+    public string? ImageName { get; }
 
     public async Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
@@ -54,7 +58,7 @@ public sealed class OciLayoutDestination : IImageDestination
     private DestinationResult Publish(Descriptor target, IReadOnlyList<string> tags, ByteCounter counter)
     {
         var index = LayoutIndexFile.ReadOrEmpty(Root);
-        LayoutIndexFile.SetEntries(index, target, tags);
+        LayoutIndexFile.SetEntries(index, target, tags, ImageName);
         LayoutIndexFile.Write(Root, index);
         IReadOnlyList<string> references = tags.Count == 0
             ? [$"oci:{Root}@{target.Digest}"]

@@ -12,6 +12,9 @@ public static partial class OciLayoutFormat
     public const string Version = "1.0.0";
     public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
 
+    /// <summary>The full image name containerd (ctr import) and podman (podman load) read from an index.json entry.</summary>
+    public const string ImageNameAnnotation = "io.containerd.image.name";
+
     /// <summary>The exact bytes of the <c>oci-layout</c> file this writer produces.</summary>
     internal static byte[] LayoutFileContent => """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
 

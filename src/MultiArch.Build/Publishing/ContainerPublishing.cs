@@ -38,9 +38,10 @@ public static class ContainerPublishing
     {
         if (!string.IsNullOrEmpty(spec.Registry))
             return new RegistryDestination(client, ImageReference.Parse($"{spec.Registry}/{spec.Repository}"), new BlobProgressLog(log));
+        string? imageName = LoadedImageName.For(spec.Repository);
         if (!string.IsNullOrEmpty(spec.ArchivePath))
-            return new OciArchiveDestination(spec.ArchivePath);
-        return new OciLayoutDestination(spec.LayoutPath ?? throw new ArgumentException("A destination needs a registry, a layout path or an archive path."));
+            return new OciArchiveDestination(spec.ArchivePath, imageName);
+        return new OciLayoutDestination(spec.LayoutPath ?? throw new ArgumentException("A destination needs a registry, a layout path or an archive path."), imageName);
     }
 }
 
