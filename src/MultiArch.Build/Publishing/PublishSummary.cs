@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace MultiArch.Build.Publishing;
 
-/// <summary>The table a publish prints: platform, manifest digest and size, then the index and every reference written.</summary>
+/// <summary>
+/// The table a publish prints: platform, manifest digest and size, then the index and every reference
+/// written, and for a layout directory the commands that run the image (<see cref="LayoutRunCommands"/>).
+/// </summary>
 public static class PublishSummary
 {
     public static IEnumerable<string> Format(ContainerPublishResult result, ImageDestinationSpec destination)
@@ -15,6 +18,10 @@ public static class PublishSummary
         if (result.Index is not null) yield return $"  index {result.Index.Digest}";
         yield return $"  uploaded {Bytes(result.BytesUploaded)}, already present {Bytes(result.BytesSkipped)}";
         foreach (var reference in result.References) yield return $"  -> {reference}";
+        var run = LayoutRunCommands.For(result, destination).ToList();
+        if (run.Count == 0) yield break;
+        yield return "  run it with podman:";
+        foreach (var command in run) yield return "    " + command;
     }
 
     public static string Bytes(long bytes) => bytes switch
