@@ -17,7 +17,8 @@ public sealed class OciLayoutDestination : IImageDestination
     /// <param name="imageName">The name (no tag) engines load the image under, e.g. <c>localhost/app</c> (<see cref="LoadedImageName"/>); null writes only ref names.</param>
     public OciLayoutDestination(string directory, string? imageName = null)
     {
-        Root = Path.GetFullPath(directory);
+        // No trailing separator: references are oci:<root>:<tag>, and bin/.../container-image/ would print as container-image/:tag.
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         ImageName = imageName;
     }
 

@@ -34,6 +34,18 @@ public class OciLayoutDestinationTests
     }
 
     [Fact]
+    public async Task AFolderGivenWithATrailingSlashIsReferencedWithoutIt()
+    {
+        using var temp = new TempFolder();
+        string layout = temp.Combine("container-image");
+        var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "slash");
+
+        var result = await new OciLayoutDestination(layout + "/").WriteImageAsync(image, ["latest"], default);
+
+        Assert.Equal([$"oci:{layout}:latest"], result.References);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task UmociUnpacksTheFilesWithTheirModes()
     {
