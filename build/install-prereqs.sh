@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests and the demo use: a CNCF distribution registry, and skopeo,
-# umoci, oci-image-tool and podman to check what MultiArch.Build writes. Safe to run again.
+# umoci, oci-image-tool, podman and containerd (ctr) to check what MultiArch.Build writes. Safe to run
+# again. The tests start their own containerd; the packaged service is not needed.
 set -euo pipefail
 
-packages=(docker-registry skopeo umoci oci-image-tool podman runc apache2-utils time jq curl)
+packages=(docker-registry skopeo umoci oci-image-tool podman runc containerd apache2-utils time jq curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,7 +25,7 @@ if [ ! -f /etc/containers/containers.conf ] || ! grep -q 'cgroup_manager = "cgro
   printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n' | $SUDO tee /etc/containers/containers.conf >/dev/null
 fi
 
-for tool in docker-registry skopeo umoci oci-image-tool podman htpasswd; do
+for tool in docker-registry skopeo umoci oci-image-tool podman containerd ctr htpasswd; do
   command -v "$tool" >/dev/null || { echo "error: $tool is still missing after install" >&2; exit 1; }
 done
 echo "Prerequisites ready."
