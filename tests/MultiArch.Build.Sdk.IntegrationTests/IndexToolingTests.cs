@@ -4,8 +4,8 @@ namespace MultiArch.Build.Sdk.IntegrationTests;
 
 /// <summary>
 /// The CI fan-out end to end against a real registry: each architecture pushed by digest in its own
-/// publish, merged with `dotnet msbuild -t:CreateContainerIndex`, appended to, inspected, and its tags
-/// and annotations read back with skopeo.
+/// publish, merged with `dotnet msbuild -t:CreateContainerIndex`, compared with a one-shot publish,
+/// appended to, inspected, and its tags and annotations read back with skopeo and containerd.
 /// </summary>
 [Collection(SdkCollection.Name)]
 public sealed class IndexToolingTests(SdkFixture fixture)
@@ -18,10 +18,12 @@ public sealed class IndexToolingTests(SdkFixture fixture)
     {
         using var app = new AppProject(fixture, "FanOut", AppProject.ConsoleProperties(), Program);
         string repository = $"{fixture.Registry}/e2e/fanout";
+        // A base whose arm64 config lacks the variant its index entry names: the merge reads configs, the one-shot the base index.
+        var baseImage = VariantlessBaseLayout.Make(fixture.RuntimeBase, Path.Combine(Path.GetDirectoryName(app.Directory)!, "base"));
 
         // One "runner" per architecture; arm64 pushes into a repository of its own, so the merge has to mount across.
-        var amd64 = PushByDigest(app, "linux-x64", "e2e/fanout");
-        var arm64 = PushByDigest(app, "linux-arm64", "e2e/fanout-arm64");
+        var amd64 = PushByDigest(app, "linux-x64", "e2e/fanout", baseImage.Reference);
+        var arm64 = PushByDigest(app, "linux-arm64", "e2e/fanout-arm64", baseImage.Reference);
         Assert.Equal("linux/amd64", amd64.Platform);
         Assert.Equal("linux/arm64/v8", arm64.Platform);
         Assert.Empty(Skopeo.Tags(repository) ?? []);
@@ -46,6 +48,9 @@ public sealed class IndexToolingTests(SdkFixture fixture)
         // The arm64 image was mounted into the target repository: its manifest and config are readable there.
         Assert.Equal("arm64", Skopeo.Config($"{repository}@{arm64.Digest}").GetProperty("architecture").GetString());
         Assert.Contains(Skopeo.DigestOf(indexBytes), merge.Output);
+
+        AssertMergeIsTheOneShotIndex(app, baseImage, amd64, arm64);
+        AssertAppendReplacesThePlatformContainerdPicks(app, baseImage, repository + ":oneshot");
 
         // Append: a new index of amd64 alone, then arm64 appended; appending amd64 again keeps arm64.
         Assert.Equal(0, app.MSBuild("CreateContainerIndex", NoEnvironment, $"ContainerIndexSources={amd64.Digest}",
@@ -142,7 +147,7 @@ public sealed class IndexToolingTests(SdkFixture fixture)
     public void ADockerImageGetsLabelsButNoAnnotationsAndCannotBeMergedWithAnOciImage()
     {
         using var app = new AppProject(fixture, "DockerFormat", AppProject.ConsoleProperties("<Version>4.5.6</Version>"), Program);
-        var docker = PushByDigest(app, "linux-x64", "e2e/docker-format", "ContainerImageFormat=Docker");
+        var docker = PushByDigest(app, "linux-x64", "e2e/docker-format", extra: "ContainerImageFormat=Docker");
         string reference = $"{fixture.Registry}/e2e/docker-format@{docker.Digest}";
 
         var manifest = Skopeo.InspectRaw(reference);
@@ -161,13 +166,64 @@ public sealed class IndexToolingTests(SdkFixture fixture)
         Assert.Empty(Skopeo.Tags($"{fixture.Registry}/e2e/docker-format") ?? []);
     }
 
+    /// <summary>
+    /// One truth for a platform: a one-shot publish of both platforms gives the very images pushed by digest,
+    /// and merging those gives the one-shot's index byte for byte (same generated annotations; a layout base adds no base.* ones).
+    /// </summary>
+    private void AssertMergeIsTheOneShotIndex(AppProject app, VariantlessBaseLayout baseImage, PushedImage amd64, PushedImage arm64)
+    {
+        string repository = $"{fixture.Registry}/e2e/fanout";
+        var oneShot = app.Publish("ContainerPlatforms=\"linux-x64;linux-arm64\"", $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/fanout",
+            $"ContainerBaseImage={baseImage.Reference}", "ContainerImageTags=oneshot", "UseAppHost=false");
+        Assert.True(oneShot.ExitCode == 0, oneShot.All);
+        var merge = app.MSBuild("CreateContainerIndex", NoEnvironment, $"ContainerIndexSources={amd64.Digest} {fixture.Registry}/e2e/fanout-arm64@{arm64.Digest}",
+            $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/fanout", "ContainerImageTags=merged");
+        Assert.True(merge.ExitCode == 0, merge.All);
+
+        byte[] oneShotIndex = Skopeo.InspectRawBytes(repository + ":oneshot");
+        var entries = JsonDocument.Parse(oneShotIndex).RootElement.GetProperty("manifests").EnumerateArray().ToList();
+        Assert.Equal([amd64.Digest, arm64.Digest], entries.Select(m => m.GetProperty("digest").GetString()));
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], entries.Select(Skopeo.PlatformOf));
+        Assert.Equal("v8", Skopeo.Config($"{repository}@{arm64.Digest}").GetProperty("variant").GetString());
+        Assert.Equal(Skopeo.DigestOf(oneShotIndex), Skopeo.DigestOf(Skopeo.InspectRawBytes(repository + ":merged")));
+    }
+
+    /// <summary>
+    /// Appending an arm64 image whose config says linux/arm64 to an index that lists linux/arm64/v8 replaces
+    /// that entry (twice in a row gives the same index), so containerd, which takes the first of equal
+    /// matches, pulls the new image.
+    /// </summary>
+    private void AssertAppendReplacesThePlatformContainerdPicks(AppProject app, VariantlessBaseLayout baseImage, string index)
+    {
+        string source = $"{fixture.Registry}/e2e/fanout-base@{baseImage.Arm64Digest}";
+        ProcessRunner.RunChecked("skopeo", "copy", "--preserve-digests", "--dest-tls-verify=false", $"oci:{baseImage.Path}:arm64", $"docker://{fixture.Registry}/e2e/fanout-base:arm64");
+        string before = Skopeo.DigestOf(Skopeo.InspectRawBytes(index));
+        var digests = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            var append = app.MSBuild("CreateContainerIndex", NoEnvironment, $"ContainerIndexSources={source}",
+                $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/fanout", "ContainerImageTags=oneshot", "ContainerIndexAppend=true");
+            Assert.True(append.ExitCode == 0, append.All);
+            digests.Add(Skopeo.DigestOf(Skopeo.InspectRawBytes(index)));
+        }
+        Assert.NotEqual(before, digests[0]);
+        Assert.Equal(digests[0], digests[1]);
+        var entries = Skopeo.InspectRaw(index).GetProperty("manifests").EnumerateArray().ToList();
+        Assert.Equal(["linux/amd64", "linux/arm64"], entries.Select(Skopeo.PlatformOf));
+        Assert.Equal(baseImage.Arm64Digest, entries[1].GetProperty("digest").GetString());
+
+        using var containerd = ContainerdDaemon.Start();
+        containerd.Pull(index, "linux/arm64");
+        Assert.Equal([baseImage.Arm64Digest], containerd.UnpackedManifests());
+    }
+
     private sealed record PushedImage(string Platform, string Digest);
 
-    private PushedImage PushByDigest(AppProject app, string rid, string repository, params string[] extra)
+    private PushedImage PushByDigest(AppProject app, string rid, string repository, string? baseImage = null, params string[] extra)
     {
         string metadata = Path.Combine(app.Directory, $"{rid}.json");
         var publish = app.Publish([$"ContainerPlatforms={rid}", $"ContainerRegistry={fixture.Registry}", $"ContainerRepository={repository}",
-            $"ContainerBaseImage={fixture.RuntimeBase}", "ContainerPushByDigest=true", "UseAppHost=false", $"ContainerMetadataFile={metadata}", .. extra]);
+            $"ContainerBaseImage={baseImage ?? fixture.RuntimeBase}", "ContainerPushByDigest=true", "UseAppHost=false", $"ContainerMetadataFile={metadata}", .. extra]);
         Assert.True(publish.ExitCode == 0, publish.All);
         var meta = JsonDocument.Parse(File.ReadAllBytes(metadata)).RootElement;
         Assert.False(meta.TryGetProperty("indexDigest", out _));
