@@ -99,6 +99,7 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
         var raw = ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci:{layout}:latest");
         var children = JsonDocument.Parse(raw.Output).RootElement.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf);
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], children);
+        RunPrintedPodmanCommands(publish.Output, layout);
 
         // The same publish as an OCI archive (.tar of the layout), tagged 1.0, read back by skopeo.
         string archive = Path.Combine(Path.GetTempPath(), $"mab-e2e-{Guid.NewGuid():N}.tar");
@@ -110,11 +111,55 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
             var fromArchive = ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci-archive:{archive}:1.0");
             Assert.Equal(children, JsonDocument.Parse(fromArchive.Output).RootElement.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf));
             Assert.Equal(Skopeo.DigestOf(System.Text.Encoding.UTF8.GetBytes(raw.Output)), Skopeo.DigestOf(System.Text.Encoding.UTF8.GetBytes(fromArchive.Output)));
+            LoadByName(archive, "localhost/layoutonly:1.0");
         }
         finally
         {
             File.Delete(archive);
         }
+    }
+
+    /// <summary>
+    /// The publish prints how to run the layout with podman (podman itself cannot read an oci: path with a
+    /// capital, and bin/Release has one); the printed lines run as they are, in a shell. --net=none is this
+    /// machine's need, not the command's.
+    /// </summary>
+    private static void RunPrintedPodmanCommands(string output, string layout)
+    {
+        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
+        string copy = lines.Single(l => l.StartsWith("skopeo copy ", StringComparison.Ordinal));
+        string run = lines.Single(l => l.StartsWith("podman run ", StringComparison.Ordinal));
+        Assert.Equal($"skopeo copy oci:{layout}:latest containers-storage:localhost/layoutonly:latest", copy);
+        Assert.Equal("podman run --rm localhost/layoutonly:latest", run);
+        try
+        {
+            ProcessRunner.RunChecked("bash", "-c", copy);
+            var ran = ProcessRunner.Run("bash", ["-c", run.Replace("podman run ", "podman run --net=none ", StringComparison.Ordinal)]);
+            Assert.True(ran.ExitCode == 0, ran.All);
+            Assert.Contains("Hello from e2e on X64", ran.Output);
+        }
+        finally
+        {
+            ProcessRunner.Run("podman", ["rmi", "--force", "localhost/layoutonly:latest"]);
+        }
+    }
+
+    /// <summary>podman load and ctr import both name the archive's image as the publish named it.</summary>
+    private static void LoadByName(string archive, string name)
+    {
+        try
+        {
+            var load = ProcessRunner.RunChecked("podman", "load", "-i", archive);
+            Assert.Contains("Loaded image: " + name, load.All);
+            Assert.Equal(0, ProcessRunner.Run("podman", ["image", "exists", name]).ExitCode);
+        }
+        finally
+        {
+            ProcessRunner.Run("podman", ["rmi", "--force", name]);
+        }
+        using var containerd = ContainerdDaemon.Start();
+        containerd.Import(archive);
+        Assert.Equal([name], containerd.ImageNames());
     }
 
     [Fact]
