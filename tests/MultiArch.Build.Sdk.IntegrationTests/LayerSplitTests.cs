@@ -7,6 +7,7 @@ namespace MultiArch.Build.Sdk.IntegrationTests;
 /// rebuild uploads nothing; a code change re-sends only the app layer; a layer two platforms share is sent once.
 /// </summary>
 [Collection(SdkCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class LayerSplitTests(SdkFixture fixture)
 {
     private const string PackageReference = """<ItemGroup><PackageReference Include="Newtonsoft.Json" Version="13.0.3" /></ItemGroup>""";
@@ -38,6 +39,9 @@ public sealed class LayerSplitTests(SdkFixture fixture)
         Assert.Contains("app/Split.deps.json", files[2]);
         Assert.Contains("app/Split.runtimeconfig.json", files[2]);
         Assert.DoesNotContain(files[2], f => f.EndsWith(".so", StringComparison.Ordinal) || f.Contains("Newtonsoft", StringComparison.Ordinal));
+        // A self-contained image holds exactly the publish folder: paths, bytes and modes.
+        using (var unpacked = ImageFiles.Unpack(Amd64Image(repository)))
+            unpacked.AssertSameAs(ImageFiles.PublishFolderOf(app.Directory));
 
         // A no-op rebuild: the same index, no blob bytes sent, every layer taken from the cache.
         var noOp = PublishWithMetadata(app, properties, "noop.json");

@@ -3,34 +3,23 @@ using MultiArch.Build.Layers;
 namespace MultiArch.Build.Publishing;
 
 /// <summary>
-/// Turns one platform's publish output into layer entries under the working directory. Only the files
-/// the publish reported go in, so a file left in the publish folder by an earlier publish does not leak
-/// into the image. Modes are made independent of the machine's umask: directories 0755, files 0755 when
-/// anyone may execute them (the apphost, scripts) and 0644 otherwise, so the same app gives the same
-/// digests wherever it is published, and nothing gains an exec bit it did not have.
+/// Turns one platform's publish folder into layer entries under the working directory. The image holds
+/// exactly what the folder holds: every file `dotnet publish` wrote there, including those the SDK copies
+/// with targets of its own (static web assets, their endpoints manifest, compressed copies) and any a
+/// future SDK target adds. The SDK removes what an earlier publish left and this one no longer publishes
+/// (its incremental clean of the publish folder), and each platform publishes to a folder of its own.
+/// Which layer a file goes to comes from what the SDK reported about it (<see cref="PublishLayerClassifier"/>);
+/// a file it did not report goes to the app layer.
 /// </summary>
+/// <remarks>
+/// Modes are made independent of the machine's umask, so the same app gives the same digests wherever it
+/// is published: directories get 0755; a regular file gets 0755 when any of its execute bits is set (the
+/// apphost, scripts, NuGet's 0744 files) and 0644 otherwise. Symlinks are kept as they are.
+/// </remarks>
 public static class PublishLayerSource
 {
-    public static IReadOnlyList<LayerEntry> EntriesFor(PublishedPlatform platform, string workingDirectory)
-    {
-        string imageRoot = ImageRootOf(workingDirectory);
-        var all = LayerEntries.FromDirectory(platform.PublishDirectory, imageRoot).Select(Normalize).ToList();
-        if (platform.Files.Count == 0) return all;
-
-        var published = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in platform.Files)
-            published.Add(ImagePathOf(imageRoot, file.RelativePath));
-
-        var kept = all.Where(e => e.Kind == LayerEntryKind.Directory || published.Contains(e.ImagePath)).ToList();
-        // Directories that hold no published file are leftovers too.
-        var neededDirectories = new HashSet<string>(StringComparer.Ordinal) { imageRoot };
-        foreach (var entry in kept.Where(e => e.Kind != LayerEntryKind.Directory))
-        {
-            for (string? dir = ParentOf(entry.ImagePath); dir is not null && dir.Length > 1; dir = ParentOf(dir))
-                neededDirectories.Add(dir);
-        }
-        return kept.Where(e => e.Kind != LayerEntryKind.Directory || neededDirectories.Contains(e.ImagePath)).ToList();
-    }
+    public static IReadOnlyList<LayerEntry> EntriesFor(PublishedPlatform platform, string workingDirectory) =>
+        LayerEntries.FromDirectory(platform.PublishDirectory, ImageRootOf(workingDirectory)).Select(Normalize).ToList();
 
     /// <summary>The folder in the image the app is copied to: the working directory, absolute, without a trailing '/'.</summary>
     public static string ImageRootOf(string workingDirectory) => "/" + workingDirectory.Trim().Trim('/');
@@ -39,20 +28,17 @@ public static class PublishLayerSource
     public static string ImagePathOf(string imageRoot, string relativePath) =>
         imageRoot.TrimEnd('/') + "/" + relativePath.Replace('\\', '/').TrimStart('/');
 
+    /// <summary>The mode a file or directory of the publish folder gets in the image (see the remarks).</summary>
+    public static UnixFileMode ImageModeOf(LayerEntryKind kind, UnixFileMode mode) => kind switch
+    {
+        LayerEntryKind.Directory => Executable,
+        LayerEntryKind.File => (mode & AnyExecute) != 0 ? Executable : Plain,
+        _ => mode,
+    };
+
     private const UnixFileMode Executable = (UnixFileMode)0b111_101_101;
     private const UnixFileMode Plain = (UnixFileMode)0b110_100_100;
     private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
-    private static LayerEntry Normalize(LayerEntry entry) => entry.Kind switch
-    {
-        LayerEntryKind.Directory => entry with { Mode = Executable },
-        LayerEntryKind.File => entry with { Mode = (entry.Mode & AnyExecute) != 0 ? Executable : Plain },
-        _ => entry,
-    };
-
-    private static string? ParentOf(string path)
-    {
-        int slash = path.LastIndexOf('/');
-        return slash <= 0 ? null : path[..slash];
-    }
+    private static LayerEntry Normalize(LayerEntry entry) => entry with { Mode = ImageModeOf(entry.Kind, entry.Mode) };
 }
