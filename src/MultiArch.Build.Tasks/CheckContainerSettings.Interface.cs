@@ -2,7 +2,7 @@ using Microsoft.Build.Framework;
 
 namespace MultiArch.Build.Tasks;
 
-/// <summary>Validates repository, tags, format, registry and layer strategy before any inner build runs; outputs the normalized repository.</summary>
+/// <summary>Validates repository, tags, format, registry, layer strategy and app command instruction before any inner build runs; outputs the normalized repository.</summary>
 public sealed partial class CheckContainerSettings
 {
     [Required]
@@ -11,6 +11,7 @@ public sealed partial class CheckContainerSettings
     public string? ImageFormat { get; set; }
     public string? Registry { get; set; }
     public string? LayerStrategy { get; set; }
+    public string? AppCommandInstruction { get; set; }
 
     [Output]
     public string NormalizedRepository { get; private set; } = "";

@@ -56,6 +56,7 @@ public sealed partial class PublishContainerImages
     public ITaskItem[] AppCommand { get; set; } = [];
     public ITaskItem[] AppCommandArgs { get; set; } = [];
     public ITaskItem[] DefaultArgs { get; set; } = [];
+    public string? AppCommandInstruction { get; set; }
 
     /// <summary>One item per platform image: Include = platform, metadata ManifestDigest, RuntimeIdentifier, Size.</summary>
     [Output]

@@ -16,7 +16,7 @@ internal static class PublishRequestReader
     public static (ContainerPublishRequest Request, IReadOnlyList<Warning> Warnings) Read(PublishContainerImages task)
     {
         var warnings = new List<Warning>();
-        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry, task.LayerStrategy);
+        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry, task.LayerStrategy, task.AppCommandInstruction);
         if (settings.RepositoryWarning is not null) warnings.Add(new(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
 
         var created = ReproducibleTime.Created();
@@ -48,6 +48,7 @@ internal static class PublishRequestReader
                 AppCommand = Values(task.AppCommand),
                 AppCommandArgs = Values(task.AppCommandArgs),
                 DefaultArgs = Values(task.DefaultArgs),
+                Instruction = settings.AppCommandInstruction,
                 IsSelfContained = task.IsSelfContained,
                 AssemblyName = task.AssemblyName,
                 TargetFileName = task.TargetFileName,

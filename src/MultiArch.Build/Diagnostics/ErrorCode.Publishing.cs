@@ -22,6 +22,10 @@ public static partial class ErrorCode
     public const string InvalidImageFormat = "MAB3010";
     /// <summary>A Windows platform was asked for; Windows layers (Files/ and Hives/) are not written yet.</summary>
     public const string WindowsImagesNotSupported = "MAB3011";
+    /// <summary>ContainerAppCommandInstruction is not Entrypoint, DefaultArgs or None.</summary>
+    public const string InvalidAppCommandInstruction = "MAB3012";
+    /// <summary>The entrypoint and app command items contradict each other or the chosen ContainerAppCommandInstruction.</summary>
+    public const string ConflictingStartCommand = "MAB3013";
 
     /// <summary>Warning: ContainerRepository had characters a repository cannot have and was normalized.</summary>
     public const string RepositoryNormalized = "MAB3101";

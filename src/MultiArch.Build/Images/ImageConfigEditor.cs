@@ -58,7 +58,7 @@ internal static class ImageConfigEditor
     {
         if (edits.Entrypoint is not null)
         {
-            container.Entrypoint = [.. edits.Entrypoint];
+            container.Entrypoint = edits.Entrypoint.Count > 0 ? [.. edits.Entrypoint] : null;
             // The base's Cmd were arguments for the base's entrypoint; they mean nothing to a new one.
             if (edits.Cmd is null) container.Cmd = null;
         }

@@ -63,10 +63,11 @@ public sealed class PlatformImageFactory
     private static ImageConfigEdits EditsFor(ContainerPublishRequest request, BaseImage baseImage)
     {
         string os = baseImage.Platform?.OS ?? baseImage.Config.OS;
+        var (entrypoint, cmd) = request.Execution.ProcessFor(os, request.WorkingDirectory, baseImage.Config.Config?.Entrypoint);
         return request.Edits with
         {
-            Entrypoint = request.Execution.EntrypointFor(os, request.WorkingDirectory),
-            Cmd = request.Execution.Cmd,
+            Entrypoint = entrypoint,
+            Cmd = cmd,
             WorkingDir = request.WorkingDirectory,
             User = !string.IsNullOrWhiteSpace(request.User) ? request.User : AppUidOf(baseImage.Config),
             Annotations = OciAnnotations.ForDocument(request.GeneratedAnnotations, baseImage.Origin, request.Edits.Annotations, MediaTypes.ManifestFor(request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType))),

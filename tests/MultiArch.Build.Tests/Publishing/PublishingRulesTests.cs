@@ -58,25 +58,83 @@ public class PublishingRulesTests
     public void FrameworkDependentAppStartsWithDotnet()
     {
         var args = new ExecutionArgs { AssemblyName = "Hello", TargetFileName = "Hello.dll", AppCommandArgs = ["--x"], DefaultArgs = ["serve"] };
-        Assert.Equal(["dotnet", "/app/Hello.dll", "--x"], args.EntrypointFor("linux", "/app/"));
-        Assert.Equal(["dotnet", "/srv/Hello.dll", "--x"], args.EntrypointFor("linux", "/srv"));
-        Assert.Equal(["serve"], args.Cmd);
+        Assert.Equal(["dotnet", "/app/Hello.dll", "--x"], Process(args, "linux", "/app/").Entrypoint);
+        Assert.Equal(["serve"], Process(args, "linux", "/app/").Cmd);
+        Assert.Equal(["dotnet", "/srv/Hello.dll", "--x"], Process(args, "linux", "/srv").Entrypoint);
     }
 
     [Fact]
     public void SelfContainedAppStartsItsApphostWithExeOnWindows()
     {
         var args = new ExecutionArgs { AssemblyName = "Hello", TargetFileName = "Hello.dll", IsSelfContained = true };
-        Assert.Equal(["/app/Hello"], args.EntrypointFor("linux", "/app/"));
-        Assert.Equal(["C:\\app\\Hello.exe"], args.EntrypointFor("windows", "C:\\app\\"));
+        Assert.Equal(["/app/Hello"], Process(args, "linux", "/app/").Entrypoint);
+        Assert.Equal(["C:\\app\\Hello.exe"], Process(args, "windows", "C:\\app\\").Entrypoint);
+    }
+
+    // The SDK's table: where the app command goes for each ContainerAppCommandInstruction, and what is inferred when it is empty.
+    [Theory]
+    // empty: an explicit entrypoint makes the app command the default arguments
+    [InlineData(null, "/bin/sh|-c", "exec app", "", "", "", "/bin/sh|-c|exec app", "dotnet|/app/A.dll")]
+    // empty: only ContainerEntrypointArgs keep their old meaning, the app's arguments
+    [InlineData(null, "", "--port|80", "", "", "", "dotnet|/app/A.dll", "--port|80")]
+    [InlineData(null, "", "", "", "--x", "serve", "dotnet|/app/A.dll|--x", "serve")]
+    [InlineData(AppCommandInstruction.Entrypoint, "", "", "/app/run", "--x", "serve", "/app/run|--x", "serve")]
+    [InlineData(AppCommandInstruction.DefaultArgs, "", "", "", "--x", "serve", "tini|--", "dotnet|/app/A.dll|--x|serve")]
+    [InlineData(AppCommandInstruction.DefaultArgs, "/bin/sh|-c", "", "", "", "", "/bin/sh|-c", "dotnet|/app/A.dll")]
+    [InlineData(AppCommandInstruction.None, "", "", "", "", "serve", "tini|--", "serve")]
+    [InlineData(AppCommandInstruction.None, "/entry", "", "", "", "", "/entry", "")]
+    public void AppCommandInstructionPlacesTheAppCommandAsTheSdkDoes(AppCommandInstruction? instruction, string entrypoint, string entrypointArgs,
+        string appCommand, string appCommandArgs, string defaultArgs, string expectedEntrypoint, string expectedCmd)
+    {
+        var args = new ExecutionArgs
+        {
+            Instruction = instruction, Entrypoint = List(entrypoint), EntrypointArgs = List(entrypointArgs), AppCommand = List(appCommand),
+            AppCommandArgs = List(appCommandArgs), DefaultArgs = List(defaultArgs), AssemblyName = "A", TargetFileName = "A.dll",
+        };
+        var (entry, cmd) = args.ProcessFor("linux", "/app/", ["tini", "--"]);
+        Assert.Equal(List(expectedEntrypoint), entry);
+        Assert.Equal(List(expectedCmd), cmd);
     }
 
     [Fact]
-    public void ExplicitEntrypointWinsOverTheAppCommand()
+    public void ABaseEntrypointOfDotnetAloneIsNotKept()
     {
-        var args = new ExecutionArgs { Entrypoint = ["/bin/sh", "-c"], EntrypointArgs = ["exec app"], AppCommand = ["ignored"], AssemblyName = "A", TargetFileName = "A.dll" };
-        Assert.Equal(["/bin/sh", "-c", "exec app"], args.EntrypointFor("linux", "/app/"));
+        var args = new ExecutionArgs { Instruction = AppCommandInstruction.DefaultArgs, AssemblyName = "A", TargetFileName = "A.dll" };
+        Assert.Empty(args.ProcessFor("linux", "/app/", ["dotnet"]).Entrypoint);
+        Assert.Equal(["dotnet", "/app/A.dll"], args.ProcessFor("linux", "/app/", ["dotnet"]).Cmd);
     }
+
+    [Theory]
+    [InlineData(AppCommandInstruction.Entrypoint, "/entry", "", "")] // the app command is the entrypoint, so ContainerEntrypoint contradicts it
+    [InlineData(AppCommandInstruction.None, "", "/app/run", "")] // None uses no app command
+    [InlineData(AppCommandInstruction.None, "", "", "--x")]
+    [InlineData(AppCommandInstruction.DefaultArgs, "", "", "")] // entrypoint arguments below: no entrypoint to take them
+    public void ContradictoryStartSettingsAreACodedError(AppCommandInstruction instruction, string entrypoint, string appCommand, string appCommandArgs)
+    {
+        var args = new ExecutionArgs
+        {
+            Instruction = instruction, Entrypoint = List(entrypoint), AppCommand = List(appCommand), AppCommandArgs = List(appCommandArgs),
+            EntrypointArgs = instruction == AppCommandInstruction.DefaultArgs ? ["--x"] : [], AssemblyName = "A", TargetFileName = "A.dll",
+        };
+        var error = Assert.Throws<MabException>(() => args.ProcessFor("linux", "/app/", null));
+        Assert.Equal(ErrorCode.ConflictingStartCommand, error.Code);
+    }
+
+    [Theory]
+    [InlineData("entrypoint", AppCommandInstruction.Entrypoint)]
+    [InlineData("DefaultArgs", AppCommandInstruction.DefaultArgs)]
+    [InlineData(" None ", AppCommandInstruction.None)]
+    [InlineData("", null)]
+    public void AppCommandInstructionIsParsed(string value, AppCommandInstruction? expected) => Assert.Equal(expected, AppCommandInstructions.Parse(value));
+
+    [Fact]
+    public void AnUnknownAppCommandInstructionIsACodedError() =>
+        Assert.Equal(ErrorCode.InvalidAppCommandInstruction, Assert.Throws<MabException>(() => AppCommandInstructions.Parse("Cmd")).Code);
+
+    private static (IReadOnlyList<string> Entrypoint, IReadOnlyList<string> Cmd) Process(ExecutionArgs args, string os, string directory) =>
+        args.ProcessFor(os, directory, null);
+
+    private static List<string> List(string joined) => joined.Split('|', StringSplitOptions.RemoveEmptyEntries).ToList();
 
     [Theory]
     [InlineData(AppKind.Runtime, "v10.0", false, null, null, "mcr.microsoft.com/dotnet/runtime:10.0")]
