@@ -11,9 +11,11 @@ public sealed class AppProject : IDisposable
     public AppProject(SdkFixture fixture, string name, string projectBody, string program, string sdk = "Microsoft.NET.Sdk")
     {
         _fixture = fixture;
-        Directory = Path.Combine(Path.GetTempPath(), "mab-e2e-app-" + Guid.NewGuid().ToString("N"), name);
+        Root = Path.Combine(Path.GetTempPath(), "mab-e2e-app-" + Guid.NewGuid().ToString("N"));
+        Directory = Path.Combine(Root, name);
         System.IO.Directory.CreateDirectory(Directory);
-        File.WriteAllText(Path.Combine(Directory, "nuget.config"), $"""
+        // In the folder above the project, so that the app's sibling projects (class libraries) restore from it too.
+        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -33,8 +35,36 @@ public sealed class AppProject : IDisposable
         File.WriteAllText(Path.Combine(Directory, "Program.cs"), program);
     }
 
+    /// <summary>The throw-away folder that holds the app, its nuget.config and any sibling project.</summary>
+    public string Root { get; }
     public string Directory { get; }
     public string ProjectPath { get; }
+
+    /// <summary>Writes a sibling project <c>Root/name/name.csproj</c> (a class library, say) with the given files; returns its path.</summary>
+    public string AddProject(string name, string projectXml, params (string Name, string Content)[] files)
+    {
+        string folder = Path.Combine(Root, name);
+        System.IO.Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, name + ".csproj");
+        File.WriteAllText(path, projectXml);
+        foreach (var (file, content) in files)
+        {
+            string target = Path.Combine(folder, file);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllText(target, content);
+        }
+        return path;
+    }
+
+    /// <summary>Deletes every bin/ and obj/ under <see cref="Root"/>: the next publish starts as on a fresh clone.</summary>
+    public void Clean()
+    {
+        foreach (var dir in System.IO.Directory.GetDirectories(Root, "*", SearchOption.AllDirectories)
+                     .Where(d => Path.GetFileName(d) is "bin" or "obj").ToList())
+        {
+            if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
+        }
+    }
 
     public static string ConsoleProperties(string extra = "") =>
         $"<PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings>{extra}</PropertyGroup>";
@@ -45,6 +75,13 @@ public sealed class AppProject : IDisposable
     /// <summary>Runs <c>dotnet publish</c> with extra environment variables (registry credentials, for instance).</summary>
     public ProcessResult Publish(IReadOnlyDictionary<string, string?> environment, params string[] properties) =>
         Dotnet(["publish", ProjectPath, "-c", "Release"], environment, properties);
+
+    /// <summary>Runs <c>dotnet publish</c> of another project or solution under <see cref="Root"/> with the given -p: properties.</summary>
+    public ProcessResult PublishPath(string path, params string[] properties) =>
+        Dotnet(["publish", path, "-c", "Release"], new Dictionary<string, string?>(), properties);
+
+    /// <summary>Runs any <c>dotnet</c> command (<c>build</c>, say) with the same environment as a publish.</summary>
+    public ProcessResult RunDotnet(params string[] arguments) => Dotnet(arguments, new Dictionary<string, string?>(), []);
 
     /// <summary>Runs <c>dotnet msbuild -restore -t:target</c> (a target that publishes nothing) with the given -p: properties.</summary>
     public ProcessResult MSBuild(string target, IReadOnlyDictionary<string, string?> environment, params string[] properties) =>
@@ -67,6 +104,6 @@ public sealed class AppProject : IDisposable
 
     public void Dispose()
     {
-        try { System.IO.Directory.Delete(Path.GetDirectoryName(Directory)!, recursive: true); } catch (IOException) { }
+        try { System.IO.Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 }
