@@ -34,6 +34,44 @@ public class TargetsEvaluationTests
         Assert.Equal("false", inner.Property("_MultiArchIsOuterPublish"));
     }
 
+    [Theory]
+    [InlineData("", "", "", "true")] // ContainerRuntimeIdentifiers alone: the SDK's multi-RID property is the platform list
+    [InlineData("", "Container", "", "true")] // the SDK's DefaultContainer profile
+    [InlineData("", "Custom", "", "true")]
+    [InlineData("", "FileSystem", "", "false")] // a folder profile publishes to the folder
+    [InlineData("", "ZipDeploy", "", "false")]
+    [InlineData("", "FileSystem", "true", "true")]
+    [InlineData("", "", "false", "false")]
+    [InlineData("linux-x64", "", "", "true")]
+    public void WhenThePublishMakesTheImage(string platforms, string webPublishMethod, string enable, string expected)
+    {
+        var globals = new Dictionary<string, string> { ["ContainerRuntimeIdentifiers"] = "linux-x64;linux-arm64" };
+        if (platforms != "") globals["ContainerPlatforms"] = platforms;
+        if (webPublishMethod != "") globals["WebPublishMethod"] = webPublishMethod;
+        if (enable != "") globals["EnableMultiArchContainer"] = enable;
+        using var project = new EvaluationProject(Console, globalProperties: globals);
+        Assert.Equal(expected, project.Property("_MultiArchIsOuterPublish"));
+        Assert.Equal(platforms != "" ? platforms : "linux-x64;linux-arm64", project.Property("ContainerPlatforms"));
+        if (expected == "true")
+        {
+            // The SDK's own container publish is off, and PublishContainer runs the multi-platform publish.
+            Assert.Equal("false", project.Property("EnableSdkContainerSupport"));
+            Assert.Contains("PublishContainerPlatforms", project.Project.CreateProjectInstance().Targets["_MultiArchInsteadOfSdkPublishContainer"].DependsOnTargets);
+        }
+    }
+
+    [Fact]
+    public void InnerBuildsHideTheirPerPlatformPropertiesFromReferencedProjects()
+    {
+        using var inner = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64", ["_MultiArchInner"] = "true" });
+        var removed = inner.Property("_GlobalPropertiesToRemoveFromProjectReferences").Split(';', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Superset(new HashSet<string> { "_MultiArchInner", "_MultiArchPlatformName", "MSBuildProjectExtensionsPath", "PublishDir", "EnableBaseIntermediateOutputPathMismatchWarning" }, removed.ToHashSet());
+        Assert.Equal("false", inner.Property("EnableSdkContainerSupport"));
+        using var plain = new EvaluationProject(Console);
+        Assert.DoesNotContain("_MultiArchInner", plain.Property("_GlobalPropertiesToRemoveFromProjectReferences"));
+        Assert.Equal("true", plain.Property("EnableSdkContainerSupport"));
+    }
+
     [Fact]
     public void PlatformListMixesRidsAndOciPlatformsWithEitherSeparator()
     {
