@@ -19,12 +19,14 @@ public sealed partial class ComputeContainerPlatforms : AsyncTask
         PlatformTargets = targets.Select(target =>
         {
             string platform = PlatformFormatter.Format(target.Platform);
+            bool inferred = !overrides.ContainsKey(platform) && string.IsNullOrWhiteSpace(BaseImage);
             string baseImage = overrides.TryGetValue(platform, out var chosen) ? chosen
-                : !string.IsNullOrWhiteSpace(BaseImage) ? BaseImage.Trim()
+                : !inferred ? BaseImage!.Trim()
                 : BaseImageInference.Infer(kind, TargetFrameworkVersion, RidPlatformTable.IsMusl(target.RuntimeIdentifier), ContainerFamily, BaseRegistry);
             var item = new TaskItem(platform);
             item.SetMetadata("RuntimeIdentifier", target.RuntimeIdentifier);
             item.SetMetadata("BaseImage", baseImage);
+            if (inferred) item.SetMetadata("BaseImageInferred", "true");
             return (ITaskItem)item;
         }).ToArray();
 

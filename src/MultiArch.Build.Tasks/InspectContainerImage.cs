@@ -14,7 +14,7 @@ public sealed partial class InspectContainerImage : AsyncTask
         if (string.IsNullOrWhiteSpace(Image))
             throw new MabException(ErrorCode.InspectNoImage, "InspectContainerImage needs an image: pass -p:ContainerImage=<registry>/<repository>:<tag> (or @sha256:<digest>).");
         var reference = ImageReference.Parse(Image.Trim());
-        using var client = new RegistryClient(RegistryOptions.ForBuild(InsecureRegistries, new MSBuildLog(Log)), CredentialPurpose.Pull);
+        using var client = new RegistryClient(RegistryOptions.ForBuild(InsecureRegistries, new MSBuildLog(Log), reference.Registry), CredentialPurpose.Pull);
 
         var image = await new ImageInspector(client).InspectAsync(reference, cancellationToken).ConfigureAwait(false);
         Digest = image.Digest.ToString();

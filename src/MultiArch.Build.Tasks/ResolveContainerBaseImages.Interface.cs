@@ -14,6 +14,9 @@ public sealed partial class ResolveContainerBaseImages
 
     public string? InsecureRegistries { get; set; }
 
+    /// <summary>The registry the build pushes to (ContainerRegistry): a base in it may use the push registry's credentials.</summary>
+    public string? Registry { get; set; }
+
     /// <summary>The same items, with metadata BaseImageDigest for registry bases.</summary>
     [Output]
     public ITaskItem[] ResolvedPlatforms { get; private set; } = [];

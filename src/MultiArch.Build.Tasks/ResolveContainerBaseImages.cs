@@ -12,8 +12,9 @@ public sealed partial class ResolveContainerBaseImages : AsyncTask
     protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var wanted = Platforms.Select(p => (p.GetMetadata("BaseImage"), PlatformParser.Parse(p.ItemSpec))).ToList();
-        using var client = new RegistryClient(RegistryOptions.ForBuild(InsecureRegistries, new MSBuildLog(Log)), CredentialPurpose.Pull);
-        var pins = await BaseImagePins.ResolveAsync(wanted, client, cancellationToken).ConfigureAwait(false);
+        using var client = new RegistryClient(RegistryOptions.ForBuild(InsecureRegistries, new MSBuildLog(Log), Registry), CredentialPurpose.Pull);
+        var inferred = Platforms.Where(p => p.GetMetadata("BaseImageInferred") == "true").Select(p => p.GetMetadata("BaseImage")).ToHashSet(StringComparer.Ordinal);
+        var pins = await BaseImagePins.ResolveAsync(wanted, client, inferred, cancellationToken).ConfigureAwait(false);
 
         ResolvedPlatforms = Platforms.Select(platform =>
         {

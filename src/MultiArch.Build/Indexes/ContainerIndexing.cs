@@ -18,7 +18,7 @@ public static class ContainerIndexing
         if (string.IsNullOrWhiteSpace(request.Registry))
             throw new MabException(ErrorCode.IndexNeedsRegistry,
                 "CreateContainerIndex makes an index in a registry, and ContainerRegistry is empty. Set -p:ContainerRegistry=<host[:port]> and -p:ContainerRepository=<name>.");
-        var options = RegistryOptions.ForBuild(insecureRegistries, log);
+        var options = RegistryOptions.ForBuild(insecureRegistries, log, request.Registry);
         using var pullClient = new RegistryClient(options, CredentialPurpose.Pull);
         using var pushClient = new RegistryClient(options, CredentialPurpose.Push);
         var target = ImageReference.Parse($"{request.Registry.Trim().TrimEnd('/')}/{request.Repository}");

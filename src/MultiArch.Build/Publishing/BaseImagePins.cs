@@ -1,3 +1,4 @@
+using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Pull;
@@ -13,13 +14,24 @@ namespace MultiArch.Build.Publishing;
 /// </summary>
 public static class BaseImagePins
 {
+    /// <param name="inferred">The references the build chose itself (no ContainerBaseImage): their errors say so, and how to choose another.</param>
     /// <returns>The digest each registry base reference was pinned to; <c>oci:</c> layout bases are not pinned.</returns>
-    public static async Task<IReadOnlyDictionary<string, Digest>> ResolveAsync(IReadOnlyList<(string Reference, Platform Platform)> wanted, RegistryClient client, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, Digest>> ResolveAsync(IReadOnlyList<(string Reference, Platform Platform)> wanted, RegistryClient client,
+        IReadOnlySet<string> inferred, CancellationToken cancellationToken)
     {
         var resolver = new BaseImageResolver(client);
         var pins = new Dictionary<string, Digest>(StringComparer.Ordinal);
         foreach (var group in wanted.Where(w => !LayoutBaseImageResolver.Handles(w.Reference)).GroupBy(w => w.Reference, StringComparer.Ordinal))
-            pins[group.Key] = await resolver.CheckAsync(ImageReference.Parse(group.Key), group.Select(w => w.Platform), cancellationToken).ConfigureAwait(false);
+        {
+            try
+            {
+                pins[group.Key] = await resolver.CheckAsync(ImageReference.Parse(group.Key), group.Select(w => w.Platform), cancellationToken).ConfigureAwait(false);
+            }
+            catch (MabException ex) when (inferred.Contains(group.Key))
+            {
+                throw new MabException(ex.Code, ex.Message + $" {group.Key} is the base image inferred for this project; set ContainerBaseImage to a base image you can reach, or ContainerBaseRegistry to a registry that mirrors the dotnet/* images.", ex);
+            }
+        }
         return pins;
     }
 }

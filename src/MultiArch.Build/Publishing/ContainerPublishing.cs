@@ -17,7 +17,7 @@ public static class ContainerPublishing
 {
     public static async Task<ContainerPublishResult> RunAsync(ContainerPublishRequest request, IBuildLog log, string? insecureRegistries, CancellationToken cancellationToken)
     {
-        var options = RegistryOptions.ForBuild(insecureRegistries, log);
+        var options = RegistryOptions.ForBuild(insecureRegistries, log, request.Destination.Registry);
         using var pullClient = new RegistryClient(options, CredentialPurpose.Pull);
         using var pushClient = new RegistryClient(options, CredentialPurpose.Push);
 

@@ -8,9 +8,18 @@ public sealed class RegistryOptions
     /// <summary>Registries (host or host:port) reached over plain HTTP. Loopback registries always are.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 
-    /// <summary>Options for one build: the insecure registries from a ';', ',' or space separated list, and the build's log.</summary>
-    public static RegistryOptions ForBuild(string? insecureRegistries, IBuildLog log) =>
-        new() { InsecureRegistries = ParseRegistryList(insecureRegistries), Log = log };
+    /// <summary>
+    /// Options for one build: the insecure registries from a ';', ',' or space separated list, the build's log, and the registry
+    /// the build pushes to or inspects (null when it writes only a layout), which alone gets the MULTIARCH_REGISTRY_* credentials.
+    /// </summary>
+    public static RegistryOptions ForBuild(string? insecureRegistries, IBuildLog log, string? targetRegistry) =>
+        new() { InsecureRegistries = ParseRegistryList(insecureRegistries), Log = log, TargetRegistries = string.IsNullOrWhiteSpace(targetRegistry) ? [] : [targetRegistry.Trim()] };
+
+    /// <summary>
+    /// The registries that the credentials in MULTIARCH_REGISTRY_USERNAME/PASSWORD (and the SDK's push and shared
+    /// variables) are sent to; null sends them to any registry that asks. Base images' registries use their own variables.
+    /// </summary>
+    public IReadOnlyList<string>? TargetRegistries { get; init; }
 
     /// <summary>Splits a list of registries (ContainerInsecureRegistries, DOTNET_CONTAINER_INSECURE_REGISTRIES).</summary>
     public static IReadOnlyList<string> ParseRegistryList(string? value) =>

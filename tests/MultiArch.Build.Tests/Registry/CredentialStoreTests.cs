@@ -5,6 +5,7 @@ using MultiArch.Build.Registry.Auth;
 
 namespace MultiArch.Build.Tests.Registry;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CredentialStoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mab-creds").FullName;
@@ -27,10 +28,80 @@ public sealed class CredentialStoreTests : IDisposable
         return path;
     }
 
-    private Task<RegistryCredential?> Find(Dictionary<string, string> variables, string registry, CredentialPurpose purpose = CredentialPurpose.Push)
+    private Task<RegistryCredential?> Find(Dictionary<string, string> variables, string registry, CredentialPurpose purpose = CredentialPurpose.Push,
+        IReadOnlyList<string>? targets = null, bool isRoot = false, TimeSpan? helperTimeout = null)
     {
         variables.TryAdd("HOME", Path.Combine(_dir, "home"));
-        return new CredentialStore(RegistryEnvironment.From(variables), NullBuildLog.Instance).FindAsync(registry, purpose, CancellationToken.None);
+        var environment = new RegistryEnvironment(name => variables.TryGetValue(name, out var value) ? value : null, variables["HOME"], isRoot)
+        {
+            HelperTimeout = helperTimeout ?? TimeSpan.FromSeconds(30),
+        };
+        return new CredentialStore(environment, NullBuildLog.Instance, targets).FindAsync(registry, purpose, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task PushCredentialsGoOnlyToTheTargetRegistryAndBaseCredentialsOnlyToBaseImages()
+    {
+        var variables = new Dictionary<string, string>
+        {
+            [CredentialStore.PreferredUserNameVariable] = "pusher", [CredentialStore.PreferredPasswordVariable] = "p",
+            [CredentialStore.UserNameVariable] = "sdk", [CredentialStore.PasswordVariable] = "s",
+        };
+        string[] target = ["push.example:5000"];
+        Assert.Equal("pusher", (await Find(new(variables), "push.example:5000", targets: target))!.UserName);
+        // A base image in the push registry may use them; one on another port or host gets nothing from them.
+        Assert.Equal("pusher", (await Find(new(variables), "PUSH.example:5000", CredentialPurpose.Pull, target))!.UserName);
+        Assert.Null(await Find(new(variables), "push.example:5001", CredentialPurpose.Pull, target));
+        Assert.Null(await Find(new(variables), "mcr.example", CredentialPurpose.Pull, target));
+        Assert.Null(await Find(new(variables), "other.example", CredentialPurpose.Push, target));
+        // A layout-only build has no target: the push variables go nowhere.
+        Assert.Null(await Find(new(variables), "push.example:5000", CredentialPurpose.Pull, []));
+
+        variables[CredentialStore.BaseUserNameVariable] = "base";
+        variables[CredentialStore.BasePasswordVariable] = "b";
+        Assert.Equal("base", (await Find(new(variables), "mcr.example", CredentialPurpose.Pull, target))!.UserName);
+        Assert.Equal("pusher", (await Find(new(variables), "push.example:5000", CredentialPurpose.Push, target))!.UserName);
+    }
+
+    [Fact]
+    public async Task PodmanLoginsAreFoundWhereRootlessAndRootPodmanWriteThem()
+    {
+        Write("config/containers/auth.json", Auths(("config.example", "from-config-home", "1")));
+        var variables = new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = Path.Combine(_dir, "config") };
+        Assert.Equal("from-config-home", (await Find(new(variables), "config.example"))!.UserName);
+        Write("home/.config/containers/auth.json", Auths(("home.example", "from-home-config", "1")));
+        Assert.Equal("from-home-config", (await Find([], "home.example"))!.UserName);
+
+        // `podman login` as root with no XDG_RUNTIME_DIR writes /run/containers/0/auth.json: it is read when running as root.
+        if (File.Exists("/run/containers/0/auth.json") || !Environment.IsPrivilegedProcess) return;
+        Directory.CreateDirectory("/run/containers/0");
+        try
+        {
+            File.WriteAllText("/run/containers/0/auth.json", Auths(("root.example", "from-podman-root", "1")));
+            Assert.Equal("from-podman-root", (await Find([], "root.example", isRoot: true))!.UserName);
+            Assert.Null(await Find([], "root.example", isRoot: false));
+        }
+        finally
+        {
+            File.Delete("/run/containers/0/auth.json");
+        }
+    }
+
+    [Fact]
+    public async Task AHangingCredentialHelperIsStoppedWithACode()
+    {
+        string bin = Path.Combine(_dir, "bin");
+        Directory.CreateDirectory(bin);
+        string script = Path.Combine(bin, "docker-credential-hang");
+        File.WriteAllText(script, "#!/bin/sh\nsleep 60\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Write("docker/config.json", """{"credsStore":"hang"}""");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<MabException>(() => Find(new() { ["DOCKER_CONFIG"] = Path.Combine(_dir, "docker"), ["PATH"] = bin + ":/usr/bin:/bin" },
+            "r.example", helperTimeout: TimeSpan.FromSeconds(1)));
+        Assert.Equal(ErrorCode.CredentialHelperFailed, error.Code);
+        Assert.Contains("did not answer within 1 s", error.Message);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -94,7 +165,7 @@ public sealed class CredentialStoreTests : IDisposable
         string log = Path.Combine(_dir, "helper.log");
         string script = Path.Combine(bin, "docker-credential-fake");
         File.WriteAllText(script, $"#!/bin/sh\nread url\necho \"$1 $url\" >> '{log}'\ncase \"$url\" in\n  *index.docker.io*) echo '{{\"ServerURL\":\"x\",\"Username\":\"<token>\",\"Secret\":\"id-tok\"}}' ;;\n  nothere*) echo 'credentials not found in native keychain'; exit 1 ;;\n  *) echo '{{\"ServerURL\":\"x\",\"Username\":\"helped\",\"Secret\":\"pw\"}}' ;;\nesac\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Write("docker/config.json", """{"credHelpers":{"special.example":"fake"},"credsStore":"fake","auths":{"plain.example":{"auth":"cGxhaW46cHc="}}}""");
         var variables = new Dictionary<string, string> { ["DOCKER_CONFIG"] = Path.Combine(_dir, "docker"), ["PATH"] = bin };
 

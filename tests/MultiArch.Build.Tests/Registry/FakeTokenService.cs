@@ -26,6 +26,9 @@ internal sealed record FakeAuth(FakeAuthMode Mode, string? User = null, string? 
     public string? IdentityToken { get; init; }
 
     public string RealmScheme { get; init; } = "https";
+
+    /// <summary>The host the challenge names as token service (the fake answers /token on any host).</summary>
+    public string RealmHost { get; init; } = FakeRegistry.Host;
 }
 
 /// <summary>The fake registry's Basic check and Bearer token service, with per-scope tokens.</summary>
@@ -56,7 +59,7 @@ internal sealed class FakeTokenService
             return header?.Scheme == "Basic" && header.Parameter == Basic(_auth.User!, _auth.Password!);
         }
         string needed = NeededScope(request);
-        challenge = $"Bearer realm=\"{_auth.RealmScheme}://{FakeRegistry.Host}/token\",service=\"fake-service\",scope=\"{needed}\"";
+        challenge = $"Bearer realm=\"{_auth.RealmScheme}://{_auth.RealmHost}/token\",service=\"fake-service\",scope=\"{needed}\"";
         if (header?.Scheme != "Bearer" || header.Parameter is null) return false;
         lock (_gate)
         {

@@ -36,6 +36,35 @@ public class RegistryAuthTests
     }
 
     [Fact]
+    public async Task CredentialsAreNotSentToATokenServiceOnAnotherSite()
+    {
+        var registry = new FakeRegistry(new FakeAuth(FakeAuthMode.Bearer, "alice", "s3cret-pw") { RealmHost = "tokens.elsewhere.test" });
+        var index = TwoPlatformIndex(new MemoryBlobSource(), seed: 39);
+        using var client = Client(registry, environment: Credentials("alice", "s3cret-pw"));
+
+        var error = await Assert.ThrowsAsync<MabException>(() => new RegistryDestination(client, Repo("app")).WriteIndexAsync(index, ["latest"], CancellationToken.None));
+
+        Assert.Equal(ErrorCode.RegistryAuthenticationFailed, error.Code);
+        var tokenRequests = registry.Requests.Where(r => r.PathAndQuery.StartsWith("/token")).ToList();
+        Assert.NotEmpty(tokenRequests);
+        Assert.All(tokenRequests, r => Assert.Null(r.Authorization));
+        Assert.DoesNotContain(registry.Requests, r => r.Authorization?.StartsWith("Basic", StringComparison.Ordinal) == true);
+    }
+
+    [Theory]
+    [InlineData("https://fake.registry.test/token", "https://fake.registry.test", true)]
+    [InlineData("https://fake.registry.test:8443/token", "https://fake.registry.test", true)] // the same host on another port
+    [InlineData("https://auth.docker.io/token", "https://registry-1.docker.io", true)] // the same site
+    [InlineData("https://docker.io/token", "https://registry-1.docker.io", true)]
+    [InlineData("https://auth.docker.io.evil.test/token", "https://registry-1.docker.io", false)]
+    [InlineData("https://evil.test/token", "https://registry.example.com", false)]
+    [InlineData("https://other.io/token", "https://ghcr.io", false)] // ghcr.io's parent is the bare io
+    [InlineData("https://127.0.0.2/token", "http://127.0.0.1:5000", false)]
+    [InlineData("http://127.0.0.1:5001/token", "http://127.0.0.1:5000", true)]
+    public void TokenServicesGetCredentialsOnlyOnTheRegistrysHostOrSite(string realm, string registry, bool allowed) =>
+        Assert.Equal(allowed, TokenRealmPolicy.MayReceiveCredentials(new Uri(realm), new Uri(registry)));
+
+    [Fact]
     public async Task BearerTokenIsFetchedWithBasicCredentialsOncePerScope()
     {
         var registry = new FakeRegistry(new FakeAuth(FakeAuthMode.Bearer, "alice", "s3cret-pw") { UseAccessTokenField = true });

@@ -24,7 +24,16 @@ public sealed class CredentialHelper
     {
         string path = _environment.FindOnPath(Program)
             ?? throw new MabException(ErrorCode.CredentialHelperFailed, $"The credential helper '{Program}' named in the Docker config is not on PATH. Install it, or remove it from credHelpers/credsStore.");
-        var (exitCode, output, error) = await _environment.RunAsync(path, "get", serverUrl, cancellationToken).ConfigureAwait(false);
+        int exitCode;
+        string output, error;
+        try
+        {
+            (exitCode, output, error) = await _environment.RunAsync(path, "get", serverUrl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new MabException(ErrorCode.CredentialHelperFailed, $"The credential helper '{Program}' did not answer within {_environment.HelperTimeout.TotalSeconds:0} s for {serverUrl} and was stopped. It may be waiting for a desktop prompt or a locked keychain: run '{Program} get' yourself, unlock it or log in again, or set {CredentialStore.PreferredUserNameVariable}/{CredentialStore.PreferredPasswordVariable}.");
+        }
         if (exitCode != 0)
         {
             // Helpers say "credentials not found" with a non-zero exit; that means anonymous, not failure.

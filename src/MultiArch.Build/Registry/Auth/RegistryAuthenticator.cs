@@ -89,6 +89,11 @@ internal sealed class RegistryAuthenticator
     private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(AuthChallenge challenge, AuthScope scope, CancellationToken cancellationToken)
     {
         var credential = await _credential.Value.ConfigureAwait(false);
+        if (credential is not null && !TokenRealmPolicy.MayReceiveCredentials(new Uri(challenge.Realm!), _http.Endpoint(_registry).BaseUri))
+        {
+            _http.Log.Write(BuildLogLevel.Info, $"Registry {_registry} names the token service {new Uri(challenge.Realm!).GetLeftPart(UriPartial.Authority)}, which is neither the registry's host nor a host of its site over HTTPS; the credentials for {_registry} are not sent there, and a token is asked for anonymously.");
+            credential = null;
+        }
         var request = credential?.IdentityToken is not null ? RefreshTokenRequest(challenge, scope, credential) : TokenRequest(challenge, scope, credential);
         _http.Log.Write(BuildLogLevel.Debug, $"Getting a token for {scope} from {challenge.Realm} ({(credential is null ? "anonymous" : credential.ToString())}).");
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -165,9 +170,9 @@ internal sealed class RegistryAuthenticator
 
     public static MabException Rejected(RegistryRequest request, string codes) =>
         new(ErrorCode.RegistryAuthenticationFailed,
-            $"Registry {request.Registry} refused the credentials for {request.Operation}{(codes.Length == 0 ? "" : $" (registry errors: {codes})")}. Check the user name and password: log in again with 'docker login {request.Registry}' or 'podman login', or set {CredentialStore.UserNameVariable} and {CredentialStore.PasswordVariable}.");
+            $"Registry {request.Registry} refused the credentials for {request.Operation}{(codes.Length == 0 ? "" : $" (registry errors: {codes})")}. Check the user name and password: log in again with 'docker login {request.Registry}' or 'podman login', or set {CredentialStore.PreferredUserNameVariable} and {CredentialStore.PreferredPasswordVariable} (for a base image's registry: {CredentialStore.BaseUserNameVariable} and {CredentialStore.BasePasswordVariable}).");
 
     private static MabException Missing(RegistryRequest request) =>
         new(ErrorCode.RegistryAuthenticationFailed,
-            $"Registry {request.Registry} needs credentials for {request.Operation} and none were found. Log in with 'docker login {request.Registry}' or 'podman login', or set {CredentialStore.UserNameVariable} and {CredentialStore.PasswordVariable}.");
+            $"Registry {request.Registry} needs credentials for {request.Operation} and none were found. Log in with 'docker login {request.Registry}' or 'podman login', or set {CredentialStore.PreferredUserNameVariable} and {CredentialStore.PreferredPasswordVariable} (for a base image's registry: {CredentialStore.BaseUserNameVariable} and {CredentialStore.BasePasswordVariable}).");
 }

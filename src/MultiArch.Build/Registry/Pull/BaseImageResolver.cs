@@ -51,17 +51,20 @@ public sealed class BaseImageResolver
     }
 
     /// <summary>
-    /// Checks, from one fetch of the top index, that every wanted platform has an image, and returns the
-    /// index's (or single manifest's) digest so the build can pin the base to it. A single-platform base is
-    /// checked against its config when it is resolved.
+    /// Checks, from one fetch of the top index, that every wanted platform has an image, reads each chosen
+    /// image's manifest and config (so a missing or tampered one fails before anything is built: every
+    /// document is checked against its digest), and returns the index's (or single manifest's) digest so
+    /// the build can pin the base to it.
     /// </summary>
     public async Task<Digest> CheckAsync(ImageReference reference, IEnumerable<Platform> wanted, CancellationToken cancellationToken)
     {
         var (top, index) = await GetTopAsync(reference, cancellationToken).ConfigureAwait(false);
+        var platforms = wanted.ToList();
         if (index is not null)
         {
-            foreach (var platform in wanted) Choose(reference, index, platform);
+            foreach (var platform in platforms) Choose(reference, index, platform);
         }
+        foreach (var platform in platforms) await ResolveAsync(reference, platform, cancellationToken).ConfigureAwait(false);
         return top.Digest;
     }
 

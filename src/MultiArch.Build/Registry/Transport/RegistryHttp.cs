@@ -25,7 +25,7 @@ internal sealed class RegistryHttp : IDisposable
         Options = options;
         Purpose = purpose;
         Retry = new RetryPolicy(options);
-        _credentials = new CredentialStore(options.Environment, options.Log);
+        _credentials = new CredentialStore(options.Environment, options.Log, options.TargetRegistries);
         _tokens = new TokenCache(options.Time);
         var handler = options.Handler ?? new SocketsHttpHandler
         {
