@@ -40,13 +40,16 @@ public sealed class RegistryOptions
     /// <summary>How long opening a connection may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Tries per request, the first included, for connection errors, 408, 429, 500, 502, 503 and 504.</summary>
-    public int MaxAttempts { get; init; } = 5;
+    /// <summary>
+    /// Tries per request, the first included, for connection errors, 408, 429, 500, 502, 503 and 504. With the
+    /// default delays the nine waits add up to 28–56 s, enough to ride out a registry that restarts (about 20 s).
+    /// </summary>
+    public int MaxAttempts { get; init; } = 10;
 
-    /// <summary>The first retry's delay; each later one doubles, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
+    /// <summary>The first retry's delay; each later one doubles up to <see cref="MaxRetryDelay"/>, and each is between half and all of that.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Waits between retries; tests replace it to run fast and to see the delays asked for.</summary>
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;

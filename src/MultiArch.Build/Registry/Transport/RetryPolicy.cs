@@ -6,7 +6,8 @@ namespace MultiArch.Build.Registry.Transport;
 /// <summary>
 /// When and how long to wait before trying a request again: connection errors and the statuses
 /// a busy or restarting registry answers (408, 429, 500, 502, 503, 504). Delays double from the
-/// base with full jitter; a Retry-After header wins.
+/// base up to a ceiling, each drawn between half and all of that step ("equal jitter", so parallel
+/// uploads spread out but never retry at once); a Retry-After header wins, up to two minutes.
 /// </summary>
 public sealed class RetryPolicy
 {
