@@ -162,7 +162,7 @@ public sealed class IndexToolingTests(SdkFixture fixture)
             $"ContainerIndexSources={docker.Digest} {fixture.Registry}/dotnet/runtime@{baseArm64}",
             $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/docker-format", "ContainerImageTags=mixed");
         Assert.NotEqual(0, merge.ExitCode);
-        Assert.Contains("MAB4004", merge.Output);
+        Assert.Contains("MAB1307", merge.Output);
         Assert.Empty(Skopeo.Tags($"{fixture.Registry}/e2e/docker-format") ?? []);
     }
 

@@ -14,9 +14,9 @@ public static partial class ErrorCode
     public const string InvalidNewLayer = "MAB1305";
     /// <summary>The base is not an image manifest (for example an index was given where a manifest is needed).</summary>
     public const string BaseNotAManifest = "MAB1306";
-    /// <summary>An index would mix OCI and Docker images.</summary>
+    /// <summary>An index (published, merged or appended to) would mix OCI and Docker images.</summary>
     public const string MixedIndexFormats = "MAB1307";
-    /// <summary>Two images of an index have the same platform.</summary>
+    /// <summary>Two different images of an index (published, merged or appended to) have the same platform.</summary>
     public const string DuplicateIndexPlatform = "MAB1308";
     /// <summary>An index child carries no platform, or an index has no children.</summary>
     public const string InvalidIndexChild = "MAB1309";

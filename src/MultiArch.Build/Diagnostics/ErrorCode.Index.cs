@@ -8,10 +8,6 @@ public static partial class ErrorCode
     public const string IndexSourceInvalid = "MAB4002";
     /// <summary>A source of the index does not exist in its registry.</summary>
     public const string IndexSourceNotFound = "MAB4003";
-    /// <summary>The sources mix OCI and Docker media types, which one index cannot hold.</summary>
-    public const string IndexMixedFormats = "MAB4004";
-    /// <summary>Two different images of the new index have the same platform.</summary>
-    public const string IndexDuplicatePlatform = "MAB4005";
     /// <summary>A source manifest's config names no os and architecture.</summary>
     public const string IndexSourceHasNoPlatform = "MAB4006";
     /// <summary>CreateContainerIndex needs ContainerRegistry (indexes are made in a registry).</summary>

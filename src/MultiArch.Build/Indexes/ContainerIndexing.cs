@@ -1,4 +1,5 @@
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Auth;
@@ -39,7 +40,7 @@ public static class ContainerIndexing
         var (existing, existingAnnotations) = request.Append
             ? await ReadExistingAsync(target.WithTag(request.Tags[0]), reader, pullClient, log, cancellationToken).ConfigureAwait(false)
             : ([], null);
-        var index = IndexComposer.Compose(existing, added, request.Annotations, existingAnnotations, request.GeneratedAnnotations);
+        var index = IndexComposer.Compose(existing, added, request.Annotations, request.GeneratedAnnotations, existingAnnotations);
 
         var destination = new RegistryDestination(pushClient, target);
         var written = await destination.WriteIndexAsync(index, request.Tags, cancellationToken).ConfigureAwait(false);

@@ -35,8 +35,8 @@ public sealed class ContainerPublisher(IBaseImageResolver bases, IImageDestinati
             return new ContainerPublishResult(null, results, references, uploaded, skipped);
         }
 
-        var indexAnnotations = OciAnnotations.ForDocument(request.GeneratedAnnotations, OciAnnotations.SharedOrigin(baseImages), request.IndexAnnotations, built[0].Descriptor.MediaType, forIndex: true);
-        var index = IndexBuilder.Build(built, indexAnnotations);
+        var generated = request.GeneratedAnnotations.Count == 0 ? null : OciAnnotations.WithBase(request.GeneratedAnnotations, OciAnnotations.SharedOrigin(baseImages), forIndex: true);
+        var index = IndexComposer.Compose([], built.Select(IndexEntry.Of).ToList(), request.IndexAnnotations, generated);
         log.Write(BuildLogLevel.Info, $"Writing index {index.Descriptor.Digest} with {built.Length} platform(s) to {request.Destination.Describe()}");
         var result = await destination.WriteIndexAsync(index, request.Destination.Tags, cancellationToken).ConfigureAwait(false);
         return new ContainerPublishResult(index.Descriptor, results, result.References, result.BytesWritten, result.BytesSkipped);

@@ -48,14 +48,14 @@ public static class OciAnnotations
     }
 
     /// <summary>
-    /// The annotations of one document: the generated ones with the base's, then the user's own over them.
-    /// A Docker document gets only the user's own: the Docker schemas define no annotations, and the same
-    /// values still reach the config as labels.
+    /// The annotations of one image manifest: the generated ones with the base's, then the user's own over them.
+    /// A Docker manifest gets only the user's own: the Docker schemas define no annotations, and the same
+    /// values still reach the config as labels. (An index gets the same rule from <see cref="IndexComposer"/>.)
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ForDocument(IReadOnlyDictionary<string, string> generated, BaseImageOrigin? origin, IReadOnlyDictionary<string, string> own, string mediaType, bool forIndex = false)
+    public static IReadOnlyDictionary<string, string> ForManifest(IReadOnlyDictionary<string, string> generated, BaseImageOrigin? origin, IReadOnlyDictionary<string, string> own, string mediaType)
     {
         if (generated.Count == 0 || MediaTypes.IsDocker(mediaType)) return own;
-        var result = new Dictionary<string, string>(WithBase(generated, origin, forIndex), StringComparer.Ordinal);
+        var result = new Dictionary<string, string>(WithBase(generated, origin), StringComparer.Ordinal);
         foreach (var (key, value) in own) result[key] = value;
         return result;
     }

@@ -70,7 +70,7 @@ public sealed class PlatformImageFactory
             Cmd = cmd,
             WorkingDir = request.WorkingDirectory,
             User = !string.IsNullOrWhiteSpace(request.User) ? request.User : AppUidOf(baseImage.Config),
-            Annotations = OciAnnotations.ForDocument(request.GeneratedAnnotations, baseImage.Origin, request.Edits.Annotations, MediaTypes.ManifestFor(request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType))),
+            Annotations = OciAnnotations.ForManifest(request.GeneratedAnnotations, baseImage.Origin, request.Edits.Annotations, MediaTypes.ManifestFor(request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType))),
             Labels = request.LabelBase ? OciAnnotations.WithBase(request.Edits.Labels, baseImage.Origin) : request.Edits.Labels,
         };
     }

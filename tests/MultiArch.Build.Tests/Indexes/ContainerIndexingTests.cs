@@ -1,4 +1,5 @@
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
 using MultiArch.Build.Indexes;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Tests.Registry;
@@ -130,7 +131,7 @@ public class ContainerIndexingTests
 
         var error = await Assert.ThrowsAsync<MabException>(() => f.MergeAsync($"{oci.Descriptor.Digest} {docker.Descriptor.Digest}"));
 
-        Assert.Equal(ErrorCode.IndexMixedFormats, error.Code);
+        Assert.Equal(ErrorCode.MixedIndexFormats, error.Code);
         Assert.Null(f.Registry.Tag("app", "1.0"));
     }
 
@@ -144,7 +145,7 @@ public class ContainerIndexingTests
         var generated = new Dictionary<string, string> { ["org.opencontainers.image.version"] = "1.0.0" };
         var own = new Dictionary<string, string> { ["com.example.team"] = "core" };
 
-        var built = IndexComposer.Compose([], await ReadAsync(f, amd64, arm64), own, null, generated);
+        var built = IndexComposer.Compose([], await ReadAsync(f, amd64, arm64), own, generated);
 
         var index = built.Index;
         Assert.Equal(MediaTypes.DockerManifestList, index.MediaType);
@@ -160,7 +161,7 @@ public class ContainerIndexingTests
         var generated = new Dictionary<string, string> { ["org.opencontainers.image.version"] = "1.0.0", ["com.example.team"] = "generated" };
         var own = new Dictionary<string, string> { ["com.example.team"] = "core" };
 
-        var built = IndexComposer.Compose([], await ReadAsync(f, amd64), own, null, generated);
+        var built = IndexComposer.Compose([], await ReadAsync(f, amd64), own, generated);
 
         Assert.Equal("1.0.0", built.Index.Annotations!["org.opencontainers.image.version"]);
         Assert.Equal("core", built.Index.Annotations["com.example.team"]);
@@ -183,7 +184,7 @@ public class ContainerIndexingTests
 
         var error = await Assert.ThrowsAsync<MabException>(() => f.MergeAsync($"{first.Descriptor.Digest} {second.Descriptor.Digest}"));
 
-        Assert.Equal(ErrorCode.IndexDuplicatePlatform, error.Code);
+        Assert.Equal(ErrorCode.DuplicateIndexPlatform, error.Code);
         // The same image twice is just one entry.
         await f.MergeAsync($"{first.Descriptor.Digest} {Ref("app", first)}");
         Assert.Single(f.IndexAt("app", "1.0").Manifests);

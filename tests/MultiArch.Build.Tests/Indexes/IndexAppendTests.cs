@@ -82,7 +82,7 @@ public class IndexAppendTests
 
         var error = await Assert.ThrowsAsync<MabException>(() => f.MergeAsync($"{v8.Descriptor.Digest} {plain.Descriptor.Digest}"));
 
-        Assert.Equal(ErrorCode.IndexDuplicatePlatform, error.Code);
+        Assert.Equal(ErrorCode.DuplicateIndexPlatform, error.Code);
         Assert.Null(f.Registry.Tag("app", "1.0"));
     }
 }

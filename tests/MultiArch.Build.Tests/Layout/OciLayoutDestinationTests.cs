@@ -115,7 +115,7 @@ public class OciLayoutDestinationTests
         await new OciLayoutDestination(layout).WriteIndexAsync(await TestImages.BuildIndexAsync(store, "good"), ["latest"], default);
         byte[] before = File.ReadAllBytes(Path.Combine(layout, "index.json"));
 
-        var broken = IndexBuilder.Build([await TestImages.BuildAsync(store, TestImages.Amd64, "new"), await ImageWithBrokenLayerAsync(store)]);
+        var broken = TestImages.Index(await TestImages.BuildAsync(store, TestImages.Amd64, "new"), await ImageWithBrokenLayerAsync(store));
         await Assert.ThrowsAsync<IOException>(() => new OciLayoutDestination(layout).WriteIndexAsync(broken, ["latest"], default));
 
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(layout, "index.json")));

@@ -21,5 +21,8 @@ public static class TestImages
     }
 
     public static async Task<IndexArtifact> BuildIndexAsync(BlobStore store, string marker) =>
-        IndexBuilder.Build([await BuildAsync(store, Amd64, marker + "-amd64"), await BuildAsync(store, Arm64, marker + "-arm64")]);
+        Index(await BuildAsync(store, Amd64, marker + "-amd64"), await BuildAsync(store, Arm64, marker + "-arm64"));
+
+    /// <summary>An index over the given images, as a publish composes it.</summary>
+    public static IndexArtifact Index(params ImageArtifact[] images) => IndexComposer.Compose([], images.Select(IndexEntry.Of).ToList());
 }

@@ -1,6 +1,5 @@
-using MultiArch.Build.Oci;
 
-namespace MultiArch.Build.Indexes;
+namespace MultiArch.Build.Oci;
 
 /// <summary>
 /// How BuildKit lists attestations (provenance, SBOM) in an index: an entry with platform
