@@ -4,6 +4,7 @@ using Task = System.Threading.Tasks.Task;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using MultiArch.Build.Indexes;
+using MultiArch.Build.Oci;
 using MultiArch.Build.Publishing;
 
 namespace MultiArch.Build.Tasks;
