@@ -26,6 +26,10 @@ public static partial class ErrorCode
     public const string AuthFileInvalid = "MAB2011";
     /// <summary>A registry broke the distribution protocol (no upload location, unexpected status or media type).</summary>
     public const string RegistryProtocolError = "MAB2012";
-    /// <summary>The registry refused access to a repository (HTTP 403) with valid credentials.</summary>
+    /// <summary>The registry refused access to a repository with valid credentials: HTTP 403, or a 401 whose token has insufficient_scope.</summary>
     public const string RegistryAccessDenied = "MAB2013";
+    /// <summary>The TLS handshake with a registry failed for good: its certificate is not trusted or names another host, or it does not speak TLS.</summary>
+    public const string RegistryTlsFailed = "MAB2014";
+    /// <summary>A registry's host name (or that of its storage or token service) does not resolve.</summary>
+    public const string RegistryHostNotFound = "MAB2015";
 }

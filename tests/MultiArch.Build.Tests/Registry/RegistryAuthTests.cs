@@ -51,6 +51,15 @@ public class RegistryAuthTests
         Assert.DoesNotContain(registry.Requests, r => r.Authorization?.StartsWith("Basic", StringComparison.Ordinal) == true);
     }
 
+    [Fact]
+    public void AChallengeNamesTheErrorOfARefusedToken()
+    {
+        var challenge = AuthChallenge.Parse("Bearer", "realm=\"https://r/token\",service=\"r\",scope=\"repository:app:pull,push\",error=\"insufficient_scope\"");
+        Assert.True(challenge.IsInsufficientScope);
+        Assert.Equal("repository:app:pull,push", challenge.Scope);
+        Assert.False(AuthChallenge.Parse("Bearer", "realm=\"https://r/token\",error=\"invalid_token\"").IsInsufficientScope);
+    }
+
     [Theory]
     [InlineData("https://fake.registry.test/token", "https://fake.registry.test", true)]
     [InlineData("https://fake.registry.test:8443/token", "https://fake.registry.test", true)] // the same host on another port

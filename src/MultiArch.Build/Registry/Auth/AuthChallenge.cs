@@ -4,10 +4,14 @@ namespace MultiArch.Build.Registry.Auth;
 
 /// <summary>
 /// A registry's <c>WWW-Authenticate</c> challenge: the scheme (Basic or Bearer) and, for Bearer,
-/// where to get a token (realm), for which service, and the scope the registry wants.
+/// where to get a token (realm), for which service, and the scope the registry wants; and the
+/// error a registry names when it refuses a token (RFC 6750: <c>invalid_token</c>, <c>insufficient_scope</c>).
 /// </summary>
-public sealed record AuthChallenge(string Scheme, string? Realm, string? Service, string? Scope)
+public sealed record AuthChallenge(string Scheme, string? Realm, string? Service, string? Scope, string? Error = null)
 {
+    /// <summary>The token was valid but does not grant what the request needs: a fresh one will not either.</summary>
+    public bool IsInsufficientScope => string.Equals(Error, "insufficient_scope", StringComparison.Ordinal);
+
     public bool IsBearer => string.Equals(Scheme, "Bearer", StringComparison.OrdinalIgnoreCase);
 
     public bool IsBasic => string.Equals(Scheme, "Basic", StringComparison.OrdinalIgnoreCase);
@@ -60,7 +64,7 @@ public sealed record AuthChallenge(string Scheme, string? Realm, string? Service
             }
             values[key] = value;
         }
-        return new AuthChallenge(scheme, Get(values, "realm"), Get(values, "service"), Get(values, "scope"));
+        return new AuthChallenge(scheme, Get(values, "realm"), Get(values, "service"), Get(values, "scope"), Get(values, "error"));
     }
 
     private static string? Get(Dictionary<string, string> values, string key) =>
