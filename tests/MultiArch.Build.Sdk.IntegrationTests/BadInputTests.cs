@@ -8,7 +8,7 @@ public sealed class BadInputTests(SdkFixture fixture)
 
     [Theory]
     [InlineData("unknown-rid", "ContainerPlatforms=\"linux-x64;osx-arm64\"", "MAB1102", "linux-arm64")]
-    [InlineData("missing-platform", "ContainerPlatforms=\"linux-x64;linux-s390x\"", "MAB2", "linux/amd64, linux/arm64/v8")]
+    [InlineData("missing-platform", "ContainerPlatforms=\"linux-x64;linux-s390x\"", "MAB2008", "linux/amd64, linux/arm64/v8")]
     [InlineData("bad-tag", "ContainerImageTags=\"1.0;-bad\"", "MAB3004", "-bad")]
     [InlineData("bad-format", "ContainerImageFormat=Zip", "MAB3010", "OCI or Docker")]
     public void BadInputGetsItsCodeAndPushesNothing(string repository, string property, string code, string mentions)
@@ -28,7 +28,7 @@ public sealed class BadInputTests(SdkFixture fixture)
         using var app = new AppProject(fixture, "Unreachable", AppProject.ConsoleProperties(), Program);
         var publish = app.Publish("ContainerPlatforms=linux-x64", "ContainerRegistry=127.0.0.1:9", "ContainerRepository=e2e-bad/unreachable",
             $"ContainerBaseImage={fixture.RuntimeBase}", "UseAppHost=false");
-        AssertFailedWith(publish, "MAB2", "127.0.0.1:9");
+        AssertFailedWith(publish, "MAB2003", "127.0.0.1:9");
     }
 
     [Fact]

@@ -19,7 +19,9 @@ public class LayerCacheTargetsTests
     [Fact]
     public void AnExplicitStrategyIsKept()
     {
-        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64", ["ContainerLayerStrategy"] = "Single" });
+        // Set in the project, as a user does: a global property could not be overwritten by a wrong default, so it would prove nothing.
+        using var project = new EvaluationProject(Console + "<PropertyGroup><ContainerLayerStrategy>Single</ContainerLayerStrategy></PropertyGroup>",
+            globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64" });
         var (ok, instance, errors, _) = project.Run("_MultiArchComputeContainerConfig");
         Assert.True(ok, string.Join(Environment.NewLine, errors));
         Assert.Equal("Single", instance.GetPropertyValue("ContainerLayerStrategy"));

@@ -1,10 +1,11 @@
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Publishing;
+using MultiArch.Build.Tests.Indexes;
 using MultiArch.Build.Tests.Registry;
 using static MultiArch.Build.Tests.Indexes.IndexFixtures;
 
-namespace MultiArch.Build.Tests.Indexes;
+namespace MultiArch.Build.Tests.Publishing;
 
 public class BaseImagePinsTests
 {

@@ -2,7 +2,7 @@ using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Publishing;
 
-namespace MultiArch.Build.Tests.Indexes;
+namespace MultiArch.Build.Tests.Publishing;
 
 public class OciAnnotationsTests
 {
