@@ -9,29 +9,33 @@ namespace MultiArch.Build.Tests.Registry;
 /// <summary>
 /// An in-process OCI distribution registry behind an <see cref="HttpMessageHandler"/>. It keeps
 /// blobs, manifests and tags per repository, refuses manifests whose references are missing (as
-/// real registries do), speaks Basic or Bearer auth, and injects faults on request.
+/// real registries do), speaks Basic or Bearer auth, injects faults on request, and in a
+/// <see cref="RegistryMode"/> other than <see cref="RegistryMode.Distribution"/> behaves like a
+/// cloud registry with its quirks (FakeRegistry.Quirks.cs).
 /// </summary>
-internal sealed class FakeRegistry : HttpMessageHandler
+internal sealed partial class FakeRegistry : HttpMessageHandler
 {
     public const string Host = "fake.registry.test";
     private readonly object _gate = new();
     private readonly Dictionary<string, Dictionary<Digest, byte[]>> _blobs = [];
     private readonly Dictionary<string, Dictionary<Digest, (string MediaType, byte[] Bytes)>> _manifests = [];
     private readonly Dictionary<string, Dictionary<string, Digest>> _tags = [];
-    private readonly Dictionary<string, (string Repository, MemoryStream Data)> _uploads = [];
+    private readonly Dictionary<string, FakeUpload> _uploads = [];
     private readonly Dictionary<string, List<RecordedRequest>> _uploadRequests = [];
     private static readonly AsyncLocal<RecordedRequest?> Current = new();
     private readonly List<Fault> _faults = [];
     private readonly FakeTokenService _tokens;
     private int _nextUpload;
 
-    public FakeRegistry(FakeAuth? auth = null)
+    public FakeRegistry(FakeAuth? auth = null, RegistryMode mode = RegistryMode.Distribution)
     {
         Auth = auth ?? FakeAuth.None;
+        Mode = mode;
         _tokens = new FakeTokenService(Auth);
     }
 
     public FakeAuth Auth { get; }
+    public RegistryMode Mode { get; }
     public List<RecordedRequest> Requests { get; } = [];
     public bool OmitDigestHeader { get; set; }
     public bool RefuseMounts { get; set; }
@@ -78,11 +82,20 @@ internal sealed class FakeRegistry : HttpMessageHandler
         var recorded = new RecordedRequest(request.Method.Method, pathAndQuery, request.Headers.Authorization?.ToString(), request.Content?.Headers.TryGetValues("Content-Range", out var r) == true ? r.First() : null)
         {
             UserAgent = request.Headers.UserAgent.ToString(),
+            Host = request.RequestUri.Host,
+            Cookie = request.Headers.TryGetValues("Cookie", out var cookies) ? string.Join("; ", cookies) : null,
         };
         lock (_gate) Requests.Add(recorded);
         Current.Value = recorded;
         await Task.Yield();
 
+        var response = await AnswerAsync(request, path, pathAndQuery, cancellationToken);
+        recorded.Status = (int)response.StatusCode;
+        return Decorate(response);
+    }
+
+    private async Task<HttpResponseMessage> AnswerAsync(HttpRequestMessage request, string path, string pathAndQuery, CancellationToken cancellationToken)
+    {
         if (path == "/token") return _tokens.Issue(request);
         Fault? fault;
         lock (_gate)
@@ -97,14 +110,16 @@ internal sealed class FakeRegistry : HttpMessageHandler
             throw new HttpRequestException("The connection was reset by the peer.", new IOException("Connection reset by peer"));
         }
         if (fault is { Status: { } status }) return Error(status, "FAULT", fault.RetryAfter);
+        if (Refuse(request, path) is { } refused) return refused;
 
-        bool storage = UploadHost is not null && request.RequestUri.Host == UploadHost;
+        bool storage = UploadHost is not null && request.RequestUri!.Host == UploadHost;
         if (!storage && !_tokens.Authorizes(request, out var challenge)) return Unauthorized(challenge);
         if (path == "/v2/") return new HttpResponseMessage(HttpStatusCode.OK);
-        return await RouteAsync(request, path, cancellationToken);
+        if (CountPull(request, path) is { } limited) return limited;
+        return await RouteAsync(request, path, fault, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> RouteAsync(HttpRequestMessage request, string path, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> RouteAsync(HttpRequestMessage request, string path, Fault? fault, CancellationToken cancellationToken)
     {
         string method = request.Method.Method;
         var query = System.Web.HttpUtility.ParseQueryString(request.RequestUri!.Query);
@@ -113,7 +128,7 @@ internal sealed class FakeRegistry : HttpMessageHandler
         {
             string repo = path[4..uploads];
             string id = path[(uploads + "/blobs/uploads/".Length)..];
-            return id.Length == 0 ? StartUpload(repo, query) : await ContinueUploadAsync(method, id, request, query, cancellationToken);
+            return id.Length == 0 ? StartUpload(repo, query) : await ContinueUploadAsync(method, id, request, query, fault, cancellationToken);
         }
         int blobs = path.IndexOf("/blobs/", StringComparison.Ordinal);
         if (blobs > 0) return GetBlob(method, path[4..blobs], Digest.Parse(path[(blobs + 7)..]));
@@ -150,6 +165,7 @@ internal sealed class FakeRegistry : HttpMessageHandler
     {
         lock (_gate)
         {
+            if (RefuseStart(query) is { } refused) return refused;
             if (query["mount"] is { } mount && query["from"] is { } from && !RefuseMounts
                 && _blobs.GetValueOrDefault(from)?.TryGetValue(Digest.Parse(mount), out var content) == true)
             {
@@ -160,7 +176,7 @@ internal sealed class FakeRegistry : HttpMessageHandler
                 return created;
             }
             string id = $"u{++_nextUpload}";
-            _uploads[id] = (repo, new MemoryStream());
+            _uploads[id] = new FakeUpload(repo);
             _uploadRequests[id] = [Current.Value!];
             var response = new HttpResponseMessage(HttpStatusCode.Accepted);
             response.Headers.Location = UploadHost is null
@@ -172,25 +188,34 @@ internal sealed class FakeRegistry : HttpMessageHandler
         }
     }
 
-    private async Task<HttpResponseMessage> ContinueUploadAsync(string method, string id, HttpRequestMessage request, System.Collections.Specialized.NameValueCollection query, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> ContinueUploadAsync(string method, string id, HttpRequestMessage request, System.Collections.Specialized.NameValueCollection query, Fault? fault, CancellationToken cancellationToken)
     {
-        (string Repository, MemoryStream Data) upload;
+        FakeUpload? upload;
         lock (_gate)
         {
-            if (!_uploads.TryGetValue(id, out upload)) return Error(HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
+            if (!_uploads.TryGetValue(id, out upload)) return Error(HttpStatusCode.NotFound, LosesUploads ? "BLOB_UPLOAD_INVALID" : "BLOB_UPLOAD_UNKNOWN");
             _uploadRequests[id].Add(Current.Value!);
         }
         if (method == "GET") return Progress(HttpStatusCode.NoContent, upload.Repository, id, upload.Data.Length);
         byte[] body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         lock (_gate)
         {
-            if (method == "PATCH" && request.Content!.Headers.TryGetValues("Content-Range", out var ranges))
+            if (method == "PATCH")
             {
-                long start = long.Parse(ranges.First().Split('-')[0]);
-                if (start != upload.Data.Length) return Error(HttpStatusCode.RequestedRangeNotSatisfiable, "BLOB_UPLOAD_INVALID");
+                if (request.Content!.Headers.TryGetValues("Content-Range", out var ranges))
+                {
+                    if (ParseContentRange(ranges.First()) is not { } range || range.End - range.Start + 1 != body.Length)
+                        return Mode == RegistryMode.Acr ? Error(HttpStatusCode.BadRequest, "BLOB_UPLOAD_INVALID", message: "the Content-Range header format is invalid") : Error(HttpStatusCode.RequestedRangeNotSatisfiable, "BLOB_UPLOAD_INVALID");
+                    if (range.Start != upload.Data.Length) return Error(HttpStatusCode.RequestedRangeNotSatisfiable, "BLOB_UPLOAD_INVALID");
+                }
+                if (RefuseChunk(upload, body) is { } refused) return refused;
+                long before = upload.Data.Length;
+                if (KeepsChunk(upload) && fault is not { ForgetBody: true }) upload.Data.Write(body);
+                upload.Parts.Add(body.Length);
+                long reported = fault is { ForgetBody: true } ? before + body.Length : fault is { StaleRange: true } ? before : upload.Data.Length;
+                return Progress(Mode == RegistryMode.Ecr ? HttpStatusCode.Created : HttpStatusCode.Accepted, upload.Repository, id, reported);
             }
             upload.Data.Write(body);
-            if (method == "PATCH") return Progress(HttpStatusCode.Accepted, upload.Repository, id, upload.Data.Length);
             var content = upload.Data.ToArray();
             var digest = Digest.Parse(query["digest"]!);
             if (Digest.Compute(content) != digest) return Error(HttpStatusCode.BadRequest, "DIGEST_INVALID");
@@ -202,6 +227,13 @@ internal sealed class FakeRegistry : HttpMessageHandler
             AddDigest(created, digest);
             return created;
         }
+    }
+
+    /// <summary>The spec's <c>&lt;start&gt;-&lt;end&gt;</c>; null for anything else (<c>bytes 0-9/*</c> among them).</summary>
+    private static (long Start, long End)? ParseContentRange(string value)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(value, "^([0-9]+)-([0-9]+)$");
+        return match.Success ? (long.Parse(match.Groups[1].Value), long.Parse(match.Groups[2].Value)) : null;
     }
 
     private HttpResponseMessage Progress(HttpStatusCode status, string repo, string id, long length)
@@ -265,7 +297,7 @@ internal sealed class FakeRegistry : HttpMessageHandler
         lock (_gate)
         {
             string id = path[(uploads + "/blobs/uploads/".Length)..];
-            if (LoseUploadOnReset) _uploads.Remove(id);
+            if (LosesUploads) _uploads.Remove(id);
             else if (_uploads.TryGetValue(id, out var upload)) upload.Data.Write(received);
         }
     }
@@ -290,16 +322,18 @@ internal sealed class FakeRegistry : HttpMessageHandler
         if (!OmitDigestHeader) response.Headers.TryAddWithoutValidation("Docker-Content-Digest", digest.ToString());
     }
 
-    private static HttpResponseMessage Unauthorized(string challenge)
+    private HttpResponseMessage Unauthorized(string challenge)
     {
+        if (Mode == RegistryMode.DockerHub)
+            challenge = challenge.Replace($"//{Host}/token", $"//{DockerHubAuthHost}/token", StringComparison.Ordinal).Replace("\"fake-service\"", "\"registry.docker.io\"", StringComparison.Ordinal);
         var response = Error(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
         response.Headers.TryAddWithoutValidation("WWW-Authenticate", challenge);
         return response;
     }
 
-    public static HttpResponseMessage Error(HttpStatusCode status, string code, TimeSpan? retryAfter = null)
+    public static HttpResponseMessage Error(HttpStatusCode status, string code, TimeSpan? retryAfter = null, string message = "injected or refused")
     {
-        var response = Json(status, $"{{\"errors\":[{{\"code\":\"{code}\",\"message\":\"injected or refused\"}}]}}");
+        var response = Json(status, JsonSerializer.Serialize(new { errors = new[] { new { code, message } } }));
         if (retryAfter is { } delay) response.Headers.RetryAfter = new RetryConditionHeaderValue(delay);
         return response;
     }
@@ -321,6 +355,23 @@ internal sealed record RecordedRequest(string Method, string PathAndQuery, strin
     public Digest? Blob { get; set; }
 
     public string UserAgent { get; init; } = "";
+
+    /// <summary>The host the request went to (an API host, a storage host, a token service).</summary>
+    public string Host { get; init; } = "";
+
+    /// <summary>The Cookie header the client sent, if any.</summary>
+    public string? Cookie { get; init; }
+
+    /// <summary>The status the registry answered (0 when the connection was cut).</summary>
+    public int Status { get; set; }
+}
+
+/// <summary>An open upload: its bytes, and the length of every PATCH it took.</summary>
+internal sealed class FakeUpload(string repository)
+{
+    public string Repository { get; } = repository;
+    public MemoryStream Data { get; } = new();
+    public List<long> Parts { get; } = [];
 }
 
 /// <summary>A fault to inject: on requests of a method whose path contains a text, answer a status or cut the connection.</summary>
@@ -332,6 +383,10 @@ internal sealed class Fault
     public TimeSpan? RetryAfter { get; init; }
     /// <summary>Read this many body bytes, then reset the connection.</summary>
     public long? ResetAfterBytes { get; init; }
+    /// <summary>Answer a PATCH as if its bytes were kept, and drop them (a registry that loses a chunk it acknowledged).</summary>
+    public bool ForgetBody { get; init; }
+    /// <summary>Keep a PATCH's bytes, but answer with the Range from before it (a registry whose answers lag behind).</summary>
+    public bool StaleRange { get; init; }
     /// <summary>Skip this many matching requests before failing.</summary>
     public int Skip { get; set; }
     public int Remaining { get; set; } = 1;
