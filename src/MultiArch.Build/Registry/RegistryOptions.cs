@@ -28,10 +28,17 @@ public sealed class RegistryOptions
     /// <summary>How many blobs upload at once.</summary>
     public int MaxParallelUploads { get; init; } = 4;
 
-    /// <summary>Blobs larger than this upload in chunks (PATCH with Content-Range), so a broken connection resumes instead of restarting.</summary>
-    public long ChunkedUploadThreshold { get; init; } = 256L * 1024 * 1024;
+    /// <summary>
+    /// Blobs larger than this upload in chunks (PATCH with Content-Range) instead of one PUT with the whole body. Null, the
+    /// default, uploads every blob whole, which every registry accepts (several cloud registries refuse or break chunks);
+    /// a blob whose whole upload breaks mid-body twice goes on in chunks anyway, so the next break resumes.
+    /// </summary>
+    public long? ChunkedUploadThreshold { get; init; }
 
-    /// <summary>The size of one chunk of a chunked upload (raised to the registry's OCI-Chunk-Min-Length).</summary>
+    /// <summary>
+    /// The size of one chunk of a chunked upload: raised to the registry's OCI-Chunk-Min-Length, and halved for the rest
+    /// of the push when the registry refuses a chunk as too large (GHCR takes at most 4 MiB per request).
+    /// </summary>
     public long ChunkSize { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>How long one HTTP attempt may take, body included.</summary>

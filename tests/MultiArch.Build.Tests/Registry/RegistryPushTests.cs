@@ -158,7 +158,7 @@ public class RegistryPushTests
         Assert.Contains(FakeRegistry.Host, error.Message);
         Assert.Contains("503", error.Message);
         Assert.Contains("FAULT", error.Message); // the registry's errors[].code
-        Assert.Contains("after 5 tries", error.Message);
+        Assert.Contains($"after {new RegistryOptions().MaxAttempts} tries", error.Message);
         Assert.False(registry.HasManifest("app", index.Descriptor.Digest));
         Assert.Equal(0, registry.TagCount("app"));
     }
@@ -226,18 +226,38 @@ public class RegistryPushTests
     }
 
     [Fact]
-    public async Task RegistryAskingForChunksGetsChunksOfItsMinimumLength()
+    public async Task ChunkMinLengthIsNoReasonToSendChunks()
     {
         var registry = new FakeRegistry { ChunkMinLength = 8192 };
         var image = Image(new MemoryBlobSource(), new Platform { OS = "linux", Architecture = "amd64" }, RandomBytes(20_000, 8));
-        using var client = new RegistryClient(new RegistryOptions { Handler = registry, ChunkSize = 1024, Environment = RegistryEnvironment.From(new Dictionary<string, string>()) });
+        using var client = Client(registry);
 
         await new RegistryDestination(client, Repo("app")).WriteImageAsync(image, [], CancellationToken.None);
 
-        Assert.Equal(["0-8191", "8192-16383", "16384-19999"], registry.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange));
-        Assert.True(registry.HasBlob("app", image.Blobs[1].Descriptor.Digest));
+        // Before, OCI-Chunk-Min-Length alone sent the 20 000-byte layer in three PATCHes (six requests); now it goes whole.
+        Assert.All(image.Blobs, b => Assert.Equal(["HEAD", "POST", "PUT"], RequestsFor(registry, b).Select(r => r.Method)));
+        Assert.DoesNotContain(registry.Requests, r => r.Method == "PATCH" || r.ContentRange is not null);
         Assert.True(registry.HasManifest("app", image.Descriptor.Digest));
-        Assert.Equal(0, registry.TagCount("app"));
+    }
+
+    [Fact]
+    public async Task UploadsWaitAsLongAsRetryAfterSays()
+    {
+        var registry = new FakeRegistry();
+        var image = Image(new MemoryBlobSource(), new Platform { OS = "linux", Architecture = "amd64" }, RandomBytes(50_000, 17), RandomBytes(5000, 18));
+        var whole = image.Blobs[2].Descriptor.Digest;
+        registry.AddFault(new Fault { Method = "PUT", PathContains = "digest=" + whole, Status = HttpStatusCode.ServiceUnavailable, RetryAfter = TimeSpan.FromSeconds(7) });
+        registry.AddFault(new Fault { Method = "PATCH", PathContains = "/blobs/uploads/", Status = HttpStatusCode.TooManyRequests, RetryAfter = TimeSpan.FromSeconds(11), Skip = 1 });
+        var delays = new List<TimeSpan>();
+        using var client = UploadClient.For(registry, chunkedAbove: 10_000, chunkSize: 16_384, delays: delays);
+
+        await new RegistryDestination(client, Repo("app")).WriteImageAsync(image, ["v1"], CancellationToken.None);
+
+        Assert.Equal([TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(11)], delays.Order());
+        Assert.All(image.Blobs, b => Assert.Equal(b.Descriptor.Digest, Digest.Compute(registry.Blob("app", b.Descriptor.Digest)!)));
+        // The refused chunk left nothing behind: the upload goes on from the registry's Range in the same session.
+        Assert.Equal(["0-16383", "16384-32767", "16384-32767", "32768-49151", "49152-49999"], registry.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange));
+        Assert.Single(RequestsFor(registry, image.Blobs[1]), r => r.Method == "POST");
     }
 
     [Fact]
