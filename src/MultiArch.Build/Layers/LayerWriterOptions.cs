@@ -40,8 +40,6 @@ public sealed record LayerWriterOptions
     /// <summary>Reads SOURCE_DATE_EPOCH (the reproducible-builds convention) or falls back to <see cref="DefaultMtime"/>.</summary>
     public static long MtimeFromEnvironment() => SourceDateEpoch.FromEnvironment() ?? DefaultMtime;
 
-    public static long ParseSourceDateEpoch(string? value) => SourceDateEpoch.Parse(value) ?? DefaultMtime;
-
     internal bool IsCompressed => MediaType switch
     {
         MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip or MediaTypes.OciLayerNondistributableGzip => true,

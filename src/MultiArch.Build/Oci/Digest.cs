@@ -64,22 +64,12 @@ public readonly record struct Digest
 
     public static Digest Compute(Stream content) => FromSha256Hash(SHA256.HashData(content));
 
-    public static async Task<Digest> ComputeAsync(Stream content, CancellationToken cancellationToken = default) =>
-        FromSha256Hash(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
-
     /// <summary>Hashes <paramref name="content"/> with this digest's algorithm and compares.</summary>
     public bool Matches(ReadOnlySpan<byte> content)
     {
         Span<byte> hash = stackalloc byte[64];
         int length = Algorithm == Sha512 ? SHA512.HashData(content, hash) : SHA256.HashData(content, hash);
         return string.Equals(Convert.ToHexString(hash[..length]), Hex, StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>Throws a coded error when <paramref name="content"/> does not hash to this digest.</summary>
-    public void Verify(ReadOnlySpan<byte> content, string what)
-    {
-        if (!Matches(content))
-            throw new MabException(ErrorCode.DigestMismatch, $"{what} does not match its digest {this}. The source may be corrupt or changed while reading; try again, and if it persists, check the registry or layout it came from.");
     }
 }
 

@@ -36,7 +36,6 @@ public static class MediaTypes
 
     public static string ConfigFor(ImageFormat format) => format == ImageFormat.Docker ? DockerConfig : OciConfig;
 
-    public static string GzipLayerFor(ImageFormat format) => format == ImageFormat.Docker ? DockerLayerGzip : OciLayerGzip;
 }
 
 /// <summary>The two media-type families an image can be written in.</summary>

@@ -29,7 +29,6 @@ public static class OciJson
     public static ImageManifest DeserializeManifest(ReadOnlySpan<byte> json) => Read(json, Context.ImageManifest, "image manifest");
     public static ImageIndex DeserializeIndex(ReadOnlySpan<byte> json) => Read(json, Context.ImageIndex, "image index");
     public static ImageConfig DeserializeConfig(ReadOnlySpan<byte> json) => Read(json, Context.ImageConfig, "image config");
-    public static Platform DeserializePlatform(ReadOnlySpan<byte> json) => Read(json, Context.Platform, "platform");
 
     /// <summary>Deep-copies a model through its canonical bytes.</summary>
     public static ImageConfig Clone(ImageConfig value) => DeserializeConfig(Serialize(value));

@@ -68,7 +68,7 @@ public class IndexComposerTests
     [Fact]
     public void PlatformsAreCarriedUntouchedInTheGivenOrder()
     {
-        var arm64 = OciJson.DeserializePlatform("""{"architecture":"arm64","os":"linux","variant":"v8"}"""u8);
+        var arm64 = new Platform { Architecture = "arm64", OS = "linux", Variant = "v8" };
         var children = new[] { Image(ImageFormat.Oci, arm64), Image(ImageFormat.Oci, Linux("amd64")), Image(ImageFormat.Oci, Linux("arm", "v7")) };
         var index = Build(children, new Dictionary<string, string> { ["org.opencontainers.image.version"] = "1.2.3" });
 

@@ -13,7 +13,7 @@ public class LayerWriterOptionsTests
     [InlineData("1700000000", 1700000000)]
     [InlineData(" 1700000000\n", 1700000000)]
     public void SourceDateEpochIsReadAsSeconds(string? value, long expected) =>
-        Assert.Equal(expected, LayerWriterOptions.ParseSourceDateEpoch(value));
+        Assert.Equal(expected, SourceDateEpoch.Parse(value) ?? LayerWriterOptions.DefaultMtime);
 
     [Theory]
     [InlineData("yesterday")]
@@ -22,7 +22,7 @@ public class LayerWriterOptionsTests
     [InlineData("8589934592")]
     public void AnUnusableSourceDateEpochIsACodedError(string value)
     {
-        var error = Assert.Throws<MabException>(() => LayerWriterOptions.ParseSourceDateEpoch(value));
+        var error = Assert.Throws<MabException>(() => SourceDateEpoch.Parse(value));
         Assert.Equal(ErrorCode.LayerInvalidMtime, error.Code);
         Assert.Contains("SOURCE_DATE_EPOCH", error.Message);
     }
