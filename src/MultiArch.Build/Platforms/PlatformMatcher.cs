@@ -14,17 +14,17 @@ public sealed class PlatformMatcher
     /// <summary>Docker's annotation on the attestation entries buildx adds to an index.</summary>
     private const string ReferenceTypeAnnotation = "vnd.docker.reference.type";
 
-    private readonly PlatformPattern[] patterns;
-    private readonly bool prefersNewestWindowsRevision;
+    private readonly PlatformPattern[] _patterns;
+    private readonly bool _prefersNewestWindowsRevision;
 
     private PlatformMatcher(Platform wanted, IEnumerable<Platform> acceptable)
     {
         Wanted = wanted.Clone();
-        patterns = acceptable.Select(p => new PlatformPattern(p)).ToArray();
+        _patterns = acceptable.Select(p => new PlatformPattern(p)).ToArray();
         // With a host version given, several revisions of the same build can match; like
         // containerd on Windows, the newest revision is preferred.
         var normalized = PlatformNormalizer.Normalize(wanted);
-        prefersNewestWindowsRevision = normalized.OS == "windows" && !WindowsVersion.Parse(normalized.OSVersion).IsEmpty;
+        _prefersNewestWindowsRevision = normalized.OS == "windows" && !WindowsVersion.Parse(normalized.OSVersion).IsEmpty;
     }
 
     /// <summary>The platform this matcher was made for, as given.</summary>
@@ -53,7 +53,7 @@ public sealed class PlatformMatcher
         if (x is null || y is null) return (x is null ? 1 : 0) - (y is null ? 1 : 0);
         int order = x.Value.Fallback.CompareTo(y.Value.Fallback);
         if (order == 0) order = y.Value.Features.CompareTo(x.Value.Features);
-        if (order == 0 && prefersNewestWindowsRevision) order = WindowsVersion.CompareNewestFirst(a!.OSVersion, b!.OSVersion);
+        if (order == 0 && _prefersNewestWindowsRevision) order = WindowsVersion.CompareNewestFirst(a!.OSVersion, b!.OSVersion);
         return order;
     }
 
@@ -100,9 +100,9 @@ public sealed class PlatformMatcher
     {
         if (candidate is null || candidate.OS == "unknown" || candidate.Architecture == "unknown") return null;
         var normalized = PlatformNormalizer.Normalize(candidate);
-        for (int i = 0; i < patterns.Length; i++)
+        for (int i = 0; i < _patterns.Length; i++)
         {
-            int features = patterns[i].Rank(normalized);
+            int features = _patterns[i].Rank(normalized);
             if (features >= 0) return (i, features);
         }
         return null;

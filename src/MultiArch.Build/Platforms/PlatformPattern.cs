@@ -8,13 +8,13 @@ namespace MultiArch.Build.Platforms;
 /// </summary>
 internal sealed class PlatformPattern
 {
-    private readonly Platform platform;
-    private readonly WindowsVersion? windowsHost;
+    private readonly Platform _platform;
+    private readonly WindowsVersion? _windowsHost;
 
     public PlatformPattern(Platform platform)
     {
-        this.platform = PlatformNormalizer.Normalize(platform);
-        if (this.platform.OS == "windows") windowsHost = WindowsVersion.Parse(this.platform.OSVersion);
+        _platform = PlatformNormalizer.Normalize(platform);
+        if (_platform.OS == "windows") _windowsHost = WindowsVersion.Parse(_platform.OSVersion);
     }
 
     /// <summary>
@@ -24,22 +24,22 @@ internal sealed class PlatformPattern
     /// <param name="candidate">A normalized platform.</param>
     public int Rank(Platform candidate)
     {
-        if (candidate.OS != platform.OS
-            || candidate.Architecture != platform.Architecture
-            || (candidate.Variant ?? "") != (platform.Variant ?? "")
+        if (candidate.OS != _platform.OS
+            || candidate.Architecture != _platform.Architecture
+            || (candidate.Variant ?? "") != (_platform.Variant ?? "")
             || !VersionMatches(candidate.OSVersion))
         {
             return -1;
         }
         var required = candidate.OSFeatures ?? [];
-        var supported = platform.OSFeatures ?? [];
+        var supported = _platform.OSFeatures ?? [];
         return required.All(supported.Contains) ? required.Count : -1;
     }
 
     /// <summary>Only Windows versions carry meaning for compatibility; other OSes ignore them.</summary>
     private bool VersionMatches(string? candidateVersion)
     {
-        if (windowsHost is not { } host || host.IsEmpty || string.IsNullOrEmpty(candidateVersion)) return true;
+        if (_windowsHost is not { } host || host.IsEmpty || string.IsNullOrEmpty(candidateVersion)) return true;
         return host.Runs(WindowsVersion.Parse(candidateVersion));
     }
 }
