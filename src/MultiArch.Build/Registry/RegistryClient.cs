@@ -38,21 +38,19 @@ public sealed class RegistryClient : IDisposable
         return response.StatusCode != HttpStatusCode.NotFound;
     }
 
-    /// <summary>Opens a blob's content as a stream straight from the registry (redirects to storage are followed).</summary>
-    public async Task<Stream> OpenBlobAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken)
-    {
-        var request = new RegistryRequest(repository.Registry, HttpMethod.Get, BlobUri(repository, descriptor.Digest), ScopeFor(repository), $"GET blob {descriptor.Digest} from {repository.Repository}");
-        var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Opens a blob's content as a stream straight from the registry (redirects to storage are followed). The stream
+    /// resumes after a cut or stall and fails its last read with MAB2006 unless the blob has the descriptor's size and digest.
+    /// </summary>
+    public Task<Stream> OpenBlobAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken) =>
+        RegistryBlobStream.OpenAsync(this, repository, descriptor, cancellationToken);
 
-    /// <summary>Reads a small blob (a config) whole and checks it hashes to its digest.</summary>
+    /// <summary>Reads a small blob (a config) whole and checks it hashes to its digest; a cut or stalled read is retried.</summary>
     public async Task<byte[]> GetSmallBlobAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken)
     {
-        await using var stream = await OpenBlobAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        var bytes = buffer.ToArray();
+        var request = new RegistryRequest(repository.Registry, HttpMethod.Get, BlobUri(repository, descriptor.Digest), ScopeFor(repository), $"GET blob {descriptor.Digest} from {repository.Repository}");
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (!descriptor.Digest.Matches(bytes))
             throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {repository.Registry} served blob {descriptor.Digest} of {repository.Repository} with other content (digest {Digest.Compute(bytes)}). The registry or a proxy is corrupting content; try again or use another mirror.");
         return bytes;
@@ -61,14 +59,10 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Fetches the manifest or index <paramref name="reference"/> names, or null when the registry does not have it.</summary>
     public async Task<ManifestResponse?> TryGetManifestAsync(ImageReference reference, CancellationToken cancellationToken)
     {
-        var request = new RegistryRequest(reference.Registry, HttpMethod.Get, ManifestUri(reference, reference.ManifestReference), ScopeFor(reference), $"GET manifest {reference}")
-        {
-            Accept = MediaTypes.AcceptManifests,
-            Allowed = [HttpStatusCode.NotFound],
-        };
+        var request = ManifestRequest(reference, HttpMethod.Get);
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
-        var bytes = await ReadLimitedAsync(response, reference, cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var digest = Digest.Compute(bytes);
         var expected = reference.Digest ?? DigestHeader(response);
         // sha256 (what registries announce) is compared with the digest just computed; only another algorithm hashes again.
@@ -79,6 +73,14 @@ public sealed class RegistryClient : IDisposable
             throw new MabException(ErrorCode.UnsupportedMediaType, $"Registry {reference.Registry} served {reference} as '{mediaType}', which is not an OCI or Docker v2 manifest or index. Push the image again with a current tool, or choose another image.");
         return new ManifestResponse(mediaType, bytes, reference.Digest ?? digest);
     }
+
+    private RegistryRequest ManifestRequest(ImageReference reference, HttpMethod method) =>
+        new(reference.Registry, method, ManifestUri(reference, reference.ManifestReference), ScopeFor(reference), $"{method.Method} manifest {reference}")
+        {
+            Accept = MediaTypes.AcceptManifests,
+            Allowed = [HttpStatusCode.NotFound],
+            MaxBodyBytes = MaxManifestBytes,
+        };
 
     /// <summary>Puts a manifest or index under a digest or tag. Content-Type is the document's media type.</summary>
     /// <param name="digest">The document's digest when the caller has it already; computed otherwise.</param>
@@ -137,13 +139,6 @@ public sealed class RegistryClient : IDisposable
         string? header = response.Content.Headers.ContentType?.MediaType;
         if (header is not null && header != "application/json" && header != "text/plain") return header;
         return OciJson.LooksLikeIndex(bytes) ? MediaTypes.OciIndex : MediaTypes.OciManifest;
-    }
-
-    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, ImageReference reference, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentLength > MaxManifestBytes)
-            throw new MabException(ErrorCode.RegistryProtocolError, $"Registry {reference.Registry} announced a {response.Content.Headers.ContentLength}-byte manifest for {reference}; manifests are at most {MaxManifestBytes} bytes. Check the reference.");
-        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => Http.Dispose();

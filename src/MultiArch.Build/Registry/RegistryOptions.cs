@@ -48,6 +48,12 @@ public sealed class RegistryOptions
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long a response body may go without a byte before the read counts as broken: a document is fetched again, a
+    /// blob resumes where it stopped. Zero or infinite turns the check off.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// Tries per request, the first included, for connection errors, 408, 429, 500, 502, 503 and 504. With the
     /// default delays the nine waits add up to 28–56 s, enough to ride out a registry that restarts (about 20 s).
     /// </summary>

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text.Json;
 using MultiArch.Build.Diagnostics;
 
@@ -49,10 +51,54 @@ internal static class RegistryErrors
         new(ErrorCode.RegistryAccessDenied,
             $"Registry {request.Registry} denied access for {request.Operation}{(codes.Length == 0 ? "" : $" (registry errors: {codes})")}. Check that the account may {(request.Scope.Key.Contains("push", StringComparison.Ordinal) ? "push to" : "read")} this repository.");
 
+    public static MabException TooLarge(RegistryRequest request, long bytes, long limit) =>
+        new(ErrorCode.RegistryProtocolError,
+            $"Registry {request.Registry} answered {request.Operation} with {(bytes > limit ? "more than " + limit : bytes.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes; at most {limit} are expected. Check the reference, and that {request.Registry} is a container registry.");
+
+    /// <summary>
+    /// The coded error for a failure no retry can fix, or null for one worth retrying. A certificate that is not
+    /// trusted (or a server that does not speak TLS) and a host name that does not exist fail at once; a refused or
+    /// reset connection does not, since a restarting registry refuses connections for a few seconds.
+    /// </summary>
+    public static MabException? Permanent(RegistryRequest request, Exception failure)
+    {
+        string host = request.Uri.IsDefaultPort ? request.Uri.Host : $"{request.Uri.Host}:{request.Uri.Port}";
+        string forRegistry = string.Equals(request.Uri.Host, RegistryEndpoint.HostOf(request.Registry), StringComparison.OrdinalIgnoreCase) ? "" : $" (for registry {request.Registry})";
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is AuthenticationException)
+            {
+                return new MabException(ErrorCode.RegistryTlsFailed,
+                    $"The TLS connection to {host}{forRegistry} for {request.Operation} failed: {e.Message} " +
+                    "If the registry's certificate is issued by a private CA, trust that CA: add it to the system's certificate store (Debian/Ubuntu: copy it to /usr/local/share/ca-certificates/ and run update-ca-certificates) or point SSL_CERT_FILE at a PEM file that holds it. " +
+                    $"If the certificate names another host, use the name it was issued for. If the registry has no TLS at all, list it in ContainerInsecureRegistries (or {RegistryOptions.InsecureRegistriesVariable}) so it is reached over plain HTTP.",
+                    failure);
+            }
+            if (e is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData })
+            {
+                return new MabException(ErrorCode.RegistryHostNotFound,
+                    $"The host name {request.Uri.Host}{forRegistry} does not resolve ({e.Message}), so {request.Operation} cannot be sent. Check the spelling of the registry in the image reference or ContainerRegistry, and the machine's DNS setup.",
+                    failure);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A coded error carried inside a transport failure (a blob source that failed while its bytes were being sent).</summary>
+    public static MabException? CodedCause(Exception failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is MabException coded) return coded;
+        }
+        return null;
+    }
+
     /// <summary>A short cause: the innermost message, which for sockets and TLS says what went wrong and holds no secrets.</summary>
     public static string Describe(Exception exception)
     {
-        if (exception is TaskCanceledException or TimeoutException) return "the request timed out";
+        if (exception is TimeoutException) return exception.Message;
+        if (exception is TaskCanceledException) return "the request timed out";
         var inner = exception;
         while (inner.InnerException is not null) inner = inner.InnerException;
         return inner == exception ? exception.Message : $"{exception.Message} ({inner.Message})";

@@ -32,6 +32,8 @@ internal sealed class RegistryHttp : IDisposable
             ConnectTimeout = options.ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.None,
+            // Harbor sets session and CSRF cookies and refuses a write that sends them back; the API needs none.
+            UseCookies = false,
         };
         _client = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("MultiArch.Build", Version));
@@ -61,14 +63,22 @@ internal sealed class RegistryHttp : IDisposable
         int authRounds = 0;
         for (int attempt = 1; ; attempt++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             AuthenticationHeaderValue? sent = authenticator is null ? null : await authenticator.HeaderForAsync(request.Scope, cancellationToken).ConfigureAwait(false);
             HttpResponseMessage response;
             try
             {
                 response = await SendOnceAsync(request, sent, cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (RegistryErrors.CodedCause(ex) is { } coded && ex is not MabException)
+            {
+                // A blob source that failed while its bytes were being sent says why itself.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(coded).Throw();
+                throw;
+            }
             catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
             {
+                if (RegistryErrors.Permanent(request, ex) is { } permanent) throw permanent;
                 if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} failed: {RegistryErrors.Describe(ex)}", null, ex);
                 if (attempt >= Retry.MaxAttempts) throw RegistryErrors.Unreachable(request, ex, attempt);
                 Log.Write(BuildLogLevel.Info, $"{request.Operation} on {request.Registry} failed ({RegistryErrors.Describe(ex)}); retrying.");
@@ -111,12 +121,19 @@ internal sealed class RegistryHttp : IDisposable
         foreach (var (name, value) in request.Headers) message.Headers.TryAddWithoutValidation(name, value);
         if (request.Content is not null) message.Content = await request.Content(cancellationToken).ConfigureAwait(false);
         var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-        if (request.Method != HttpMethod.Get || (int)response.StatusCode >= 300)
+        if (request.Method == HttpMethod.Head || request.StreamsBody && (int)response.StatusCode < 300) return response;
+        try
         {
-            // Small bodies (errors, JSON) are read now, inside this attempt's timeout; GET bodies stream to the caller.
-            await response.Content.LoadIntoBufferAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
+            // Every other body (manifests, configs, tokens, tag lists, errors) is read now, inside this attempt's
+            // timeouts, so a cut or a stall is retried here and no caller reads a half body.
+            await ResponseBody.BufferAsync(response, request, Options.StallTimeout, timeout.Token).ConfigureAwait(false);
+            return response;
         }
-        return response;
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     private bool IsRegistryHost(RegistryRequest request)

@@ -44,6 +44,19 @@ internal sealed class RegistryRequest
     public bool Anonymous { get; init; }
 
     public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+
+    /// <summary>
+    /// True for blob content, whose success body is handed to the caller unread so it can stream (and resume after a
+    /// cut). Every other body is read whole within the attempt, so a body that breaks or stalls is retried like a
+    /// failed connection and never reaches the caller half read.
+    /// </summary>
+    public bool StreamsBody { get; init; }
+
+    /// <summary>The largest success body read within the attempt; a larger one is a protocol error, not a retry.</summary>
+    public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
+
+    /// <summary>Enough for any token, tag list or config; manifests ask for the spec's 4 MiB.</summary>
+    public const long DefaultMaxBodyBytes = 16 * 1024 * 1024;
 }
 
 /// <summary>A failure worth trying again (connection error or 408/429/5xx) on a request the transport may not replay itself.</summary>

@@ -1,0 +1,61 @@
+namespace MultiArch.Build.Registry.Transport;
+
+/// <summary>
+/// A read-only view of a response body that fails a read which gets no byte within the stall timeout. A whole-body
+/// timeout would cut a large blob on a slow link; this only stops a body that has gone silent (a half-dead
+/// connection, a proxy holding the socket open). The failure is a <see cref="TimeoutException"/>, which the transport
+/// treats as a broken connection: retried, or resumed for a blob.
+/// </summary>
+internal sealed class StallTimeoutStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly TimeSpan _timeout;
+
+    public StallTimeoutStream(Stream inner, TimeSpan timeout)
+    {
+        _inner = inner;
+        _timeout = timeout;
+    }
+
+    /// <summary>Guards <paramref name="inner"/> unless the timeout is zero or infinite (no guard asked for).</summary>
+    public static Stream Guard(Stream inner, TimeSpan timeout) =>
+        timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan ? new StallTimeoutStream(inner, timeout) : inner;
+
+    public static string Describe(TimeSpan timeout) => $"no data arrived for {timeout.TotalSeconds:0.###} s";
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stall.CancelAfter(_timeout);
+        try
+        {
+            return await _inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(Describe(_timeout), ex);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    // Response bodies are read asynchronously; a synchronous caller still gets the guard.
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _inner.Dispose();
+        base.Dispose(disposing);
+    }
+}
