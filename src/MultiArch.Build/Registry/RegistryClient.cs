@@ -16,10 +16,19 @@ public sealed class RegistryClient : IDisposable
     private const int MaxManifestBytes = 4 * 1024 * 1024;
 
     public RegistryClient(RegistryOptions? options = null, CredentialPurpose purpose = CredentialPurpose.Push)
+        : this(options ?? new RegistryOptions(), purpose, null)
     {
-        Options = options ?? new RegistryOptions();
-        Http = new RegistryHttp(Options, purpose);
     }
+
+    /// <param name="manifests">Where verified manifests are kept; null shares one per process, unless a test handler is in use (each client then keeps its own).</param>
+    internal RegistryClient(RegistryOptions options, CredentialPurpose purpose, ManifestCache? manifests)
+    {
+        Options = options;
+        Http = new RegistryHttp(Options, purpose);
+        _manifests = manifests ?? (options.Handler is null ? ManifestCache.Shared : new ManifestCache());
+    }
+
+    private readonly ManifestCache _manifests;
 
     public RegistryOptions Options { get; }
 
@@ -28,14 +37,38 @@ public sealed class RegistryClient : IDisposable
     /// <summary>The product token sent as User-Agent: <c>MultiArch.Build/&lt;version&gt;</c>.</summary>
     public static string UserAgent => "MultiArch.Build/" + RegistryHttp.Version;
 
-    public async Task<bool> BlobExistsAsync(ImageReference repository, Digest digest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the repository has the blob. A 200 counts only with a Docker-Content-Digest equal to <paramref name="digest"/>,
+    /// so a server that answers 200 to anything (an HTML front page, a misrouted proxy) never makes a blob look present;
+    /// without the header (a HEAD redirected to storage) the blob is taken as present only through the overload that knows its size.
+    /// </summary>
+    public Task<bool> BlobExistsAsync(ImageReference repository, Digest digest, CancellationToken cancellationToken) =>
+        BlobExistsAsync(repository, digest, null, cancellationToken);
+
+    /// <summary>
+    /// Whether the repository has the blob: a 200 with a Docker-Content-Digest equal to its digest, or, when the registry
+    /// redirected the HEAD to storage (which sends no such header), a Content-Length equal to its size.
+    /// </summary>
+    public Task<bool> BlobExistsAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken) =>
+        BlobExistsAsync(repository, descriptor.Digest, descriptor.Size, cancellationToken);
+
+    private async Task<bool> BlobExistsAsync(ImageReference repository, Digest digest, long? size, CancellationToken cancellationToken)
     {
         var request = new RegistryRequest(repository.Registry, HttpMethod.Head, BlobUri(repository, digest), ScopeFor(repository), $"HEAD blob {digest} in {repository.Repository}")
         {
             Allowed = [HttpStatusCode.NotFound],
         };
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return response.StatusCode != HttpStatusCode.NotFound;
+        if (response.StatusCode != HttpStatusCode.OK) return false;
+        if (DigestHeader(response) is { } announced)
+        {
+            if (announced == digest) return true;
+            Http.Log.Write(BuildLogLevel.Info, $"Registry {repository.Registry} answered {request.Operation} with the digest {announced}; the blob is sent again.");
+            return false;
+        }
+        if (size is { } expected && response.Content.Headers.ContentLength == expected) return true;
+        Http.Log.Write(BuildLogLevel.Debug, $"Registry {repository.Registry} answered 200 to {request.Operation} without Docker-Content-Digest{(size is null ? "" : " or a matching Content-Length")}; the blob is not taken as present.");
+        return false;
     }
 
     /// <summary>
@@ -56,9 +89,19 @@ public sealed class RegistryClient : IDisposable
         return bytes;
     }
 
-    /// <summary>Fetches the manifest or index <paramref name="reference"/> names, or null when the registry does not have it.</summary>
+    /// <summary>
+    /// Fetches the manifest or index <paramref name="reference"/> names, or null when the registry does not have it.
+    /// What this client (or another in the process) fetched before is confirmed with a HEAD instead of fetched again.
+    /// </summary>
     public async Task<ManifestResponse?> TryGetManifestAsync(ImageReference reference, CancellationToken cancellationToken)
     {
+        if (_manifests.Find(reference) is { } cached)
+        {
+            var head = ManifestRequest(reference, HttpMethod.Head);
+            using var confirmed = await Http.SendAsync(head, cancellationToken).ConfigureAwait(false);
+            if (confirmed.StatusCode == HttpStatusCode.NotFound) return null;
+            if (confirmed.StatusCode == HttpStatusCode.OK && DigestHeader(confirmed) == cached.Digest) return cached;
+        }
         var request = ManifestRequest(reference, HttpMethod.Get);
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
@@ -71,7 +114,9 @@ public sealed class RegistryClient : IDisposable
         string mediaType = MediaTypeOf(response, bytes);
         if (!MediaTypes.IsIndex(mediaType) && !MediaTypes.IsManifest(mediaType))
             throw new MabException(ErrorCode.UnsupportedMediaType, $"Registry {reference.Registry} served {reference} as '{mediaType}', which is not an OCI or Docker v2 manifest or index. Push the image again with a current tool, or choose another image.");
-        return new ManifestResponse(mediaType, bytes, reference.Digest ?? digest);
+        var manifest = new ManifestResponse(mediaType, bytes, reference.Digest ?? digest);
+        _manifests.Add(reference, manifest);
+        return manifest;
     }
 
     private RegistryRequest ManifestRequest(ImageReference reference, HttpMethod method) =>
