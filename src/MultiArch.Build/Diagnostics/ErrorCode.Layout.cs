@@ -18,4 +18,8 @@ public static partial class ErrorCode
     public const string InvalidLayoutArchive = "MAB1407";
     /// <summary>A document in the layout is larger than a manifest or config may be.</summary>
     public const string LayoutDocumentTooLarge = "MAB1408";
+    /// <summary>The layout or archive path cannot be used: a part of it is a file, or it cannot be created or written (permissions, read-only disk).</summary>
+    public const string LayoutPathUnusable = "MAB1409";
+    /// <summary>Writing the layout or archive failed part way (a full disk, an I/O error); what was there before is kept.</summary>
+    public const string LayoutWriteFailed = "MAB1410";
 }

@@ -17,7 +17,9 @@ internal static class AtomicFile
         }
         catch
         {
-            File.Delete(temp);
+            // Best effort: the failure that got here is the one to report.
+            try { File.Delete(temp); }
+            catch (Exception ex) when (Diagnostics.FileSystemFailure.Is(ex)) { }
             throw;
         }
     }

@@ -47,7 +47,8 @@ internal static class LayoutArchive
             await using var input = new FileStream(archivePath, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await TarFile.ExtractToDirectoryAsync(input, directory, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        // A full disk while unpacking is not the archive's fault: it reaches the caller as it is.
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException && !FileSystemFailure.IsDiskFull(ex))
         {
             throw new MabException(ErrorCode.InvalidLayoutArchive,
                 $"'{archivePath}' cannot be read as an OCI layout archive: {ex.Message} Check that it is a tar of an OCI image layout (skopeo's oci-archive).", ex);

@@ -1,3 +1,4 @@
+using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 
 namespace MultiArch.Build.Layout;
@@ -29,28 +30,63 @@ public sealed class OciArchiveDestination : IImageDestination
 
     private async Task<DestinationResult> WriteAsync(Func<OciLayoutDestination, CancellationToken, Task<DestinationResult>> write, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(ArchivePath)!);
-        string staging = AtomicFile.TempPathFor(ArchivePath);
-        string tempArchive = AtomicFile.TempPathFor(ArchivePath);
+        bool existed = File.Exists(ArchivePath);
+        var errors = LayoutErrors.ForArchive(ArchivePath, existed);
+        string folder = Path.GetDirectoryName(ArchivePath)!;
+        // Folders made for the archive go again if it is never written.
+        var madeFolders = Directory.Exists(folder) ? null : LayoutWriteScope.Begin(folder);
         try
         {
-            if (File.Exists(ArchivePath))
+            if (Directory.Exists(ArchivePath)) throw errors.PathUnusable(new IOException($"'{ArchivePath}' is a folder, not a file."));
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception ex) when (FileSystemFailure.Is(ex))
+        {
+            madeFolders?.Undo();
+            throw errors.PathUnusable(ex);
+        }
+        string staging = AtomicFile.TempPathFor(ArchivePath);
+        string tempArchive = AtomicFile.TempPathFor(ArchivePath);
+        bool written = false;
+        OciLayoutDestination? layout = null;
+        try
+        {
+            if (existed)
                 await LayoutArchive.ExtractAsync(ArchivePath, staging, cancellationToken).ConfigureAwait(false);
-            var result = await write(new OciLayoutDestination(staging, ImageName), cancellationToken).ConfigureAwait(false);
+            layout = new OciLayoutDestination(staging, ImageName) { Errors = errors };
+            var result = await write(layout, cancellationToken).ConfigureAwait(false);
             await using (var output = new FileStream(tempArchive, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 await LayoutArchive.WriteAsync(staging, output, cancellationToken).ConfigureAwait(false);
                 output.Flush(flushToDisk: true);
             }
             File.Move(tempArchive, ArchivePath, overwrite: true);
+            written = true;
             string stagingPrefix = "oci:" + Path.GetFullPath(staging);
             var references = result.References.Select(r => "oci-archive:" + ArchivePath + r[stagingPrefix.Length..]).ToList();
             return result with { References = references };
         }
+        catch (Exception ex) when (FileSystemFailure.Is(ex) && layout?.SourceFailed != true)
+        {
+            throw errors.WriteFailed(ex, wasNew: !existed);
+        }
         finally
+        {
+            Remove(staging, tempArchive);
+            if (!written) madeFolders?.Undo();
+        }
+    }
+
+    /// <summary>Removes the staging folder and temp archive; a failure to do so must not hide the error that led here.</summary>
+    private static void Remove(string staging, string tempArchive)
+    {
+        try
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
             File.Delete(tempArchive);
+        }
+        catch (Exception ex) when (FileSystemFailure.Is(ex))
+        {
         }
     }
 }

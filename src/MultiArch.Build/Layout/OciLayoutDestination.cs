@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
@@ -10,7 +11,9 @@ namespace MultiArch.Build.Layout;
 /// Writes images into an OCI image layout directory. Order makes it crash-safe: layer and config blobs
 /// first, then manifests, then the index blob, and <c>index.json</c> last through a rename. Whatever
 /// point a failure stops at, <c>index.json</c> only names blobs that are complete. Writing into an
-/// existing layout keeps its other entries and replaces the entry of the same ref name.
+/// existing layout keeps its other entries and replaces the entry of the same ref name. A failed write
+/// leaves the previous layout (its old <c>index.json</c>) or, for a new layout, nothing (see
+/// <see cref="LayoutWriteScope"/>), and a file-system failure is a coded error that says what to do.
 /// </summary>
 public sealed class OciLayoutDestination : IImageDestination
 {
@@ -20,41 +23,72 @@ public sealed class OciLayoutDestination : IImageDestination
         // No trailing separator: references are oci:<root>:<tag>, and bin/.../container-image/ would print as container-image/:tag.
         Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         ImageName = imageName;
+        Errors = LayoutErrors.ForLayout(Root);
     }
 
     public string Root { get; }
 
     public string? ImageName { get; }
 
-    public async Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    /// <summary>How errors name what is written: this folder, or the archive a staging folder becomes.</summary>
+    internal LayoutErrors Errors { get; init; }
+
+    /// <summary>True once a write failed because a blob's source did (its error is passed on as it came).</summary>
+    internal bool SourceFailed { get; private set; }
+
+    public Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         ValidateTags(tags);
-        var store = PrepareLayout();
-        var counter = new ByteCounter();
-        foreach (var image in index.Images)
-            await WriteImageContentAsync(store, image, counter, cancellationToken).ConfigureAwait(false);
-        PutDocument(store, index.Descriptor, index.IndexBytes, counter);
-        return Publish(index.Descriptor, tags, counter);
+        return WriteAsync(index.Descriptor, tags, async (store, counter) =>
+        {
+            foreach (var image in index.Images)
+                await WriteImageContentAsync(store, image, counter, cancellationToken).ConfigureAwait(false);
+            await PutDocumentAsync(store, index.Descriptor, index.IndexBytes, counter, cancellationToken).ConfigureAwait(false);
+        });
     }
 
-    public async Task<DestinationResult> WriteImageAsync(ImageArtifact image, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    public Task<DestinationResult> WriteImageAsync(ImageArtifact image, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         ValidateTags(tags);
-        var store = PrepareLayout();
-        var counter = new ByteCounter();
-        await WriteImageContentAsync(store, image, counter, cancellationToken).ConfigureAwait(false);
-        return Publish(image.Descriptor, tags, counter);
+        return WriteAsync(image.Descriptor, tags, (store, counter) => WriteImageContentAsync(store, image, counter, cancellationToken));
+    }
+
+    private async Task<DestinationResult> WriteAsync(Descriptor target, IReadOnlyList<string> tags, Func<BlobStore, ByteCounter, Task> writeContent)
+    {
+        LayoutWriteScope? scope = null;
+        bool prepared = false;
+        try
+        {
+            scope = LayoutWriteScope.Begin(Root);
+            var store = PrepareLayout();
+            prepared = true;
+            var counter = new ByteCounter();
+            await writeContent(store, counter).ConfigureAwait(false);
+            return Publish(target, tags, counter);
+        }
+        catch (Exception ex)
+        {
+            scope?.Undo();
+            if (ex is SourceReadFailure { InnerException: { } cause })
+            {
+                SourceFailed = true;
+                ExceptionDispatchInfo.Capture(cause).Throw();
+            }
+            if (!FileSystemFailure.Is(ex)) throw;
+            throw prepared ? Errors.WriteFailed(ex, scope!.IsNew) : Errors.PathUnusable(ex);
+        }
     }
 
     private static async Task WriteImageContentAsync(BlobStore store, ImageArtifact image, ByteCounter counter, CancellationToken cancellationToken)
     {
         foreach (var blob in image.Blobs)
-            counter.Add(await store.PutAsync(blob.Descriptor, blob.Source, cancellationToken).ConfigureAwait(false), blob.Descriptor.Size);
-        PutDocument(store, image.Descriptor, image.ManifestBytes, counter);
+            counter.Add(await store.PutAsync(blob.Descriptor, SourceReadFailure.Guard(blob.Source), cancellationToken).ConfigureAwait(false), blob.Descriptor.Size);
+        await PutDocumentAsync(store, image.Descriptor, image.ManifestBytes, counter, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void PutDocument(BlobStore store, Descriptor descriptor, byte[] content, ByteCounter counter) =>
-        counter.Add(store.Put(descriptor, content), content.Length);
+    // Through PutAsync, which removes its temp file when the write fails (a full disk leaves no stray file in blobs/).
+    private static async Task PutDocumentAsync(BlobStore store, Descriptor descriptor, byte[] content, ByteCounter counter, CancellationToken cancellationToken) =>
+        counter.Add(await store.PutAsync(descriptor, new DocumentSource(content), cancellationToken).ConfigureAwait(false), content.Length);
 
     private DestinationResult Publish(Descriptor target, IReadOnlyList<string> tags, ByteCounter counter)
     {
@@ -75,6 +109,7 @@ public sealed class OciLayoutDestination : IImageDestination
     /// <summary>Creates the layout, or checks that an existing folder is one this writer may add to.</summary>
     private BlobStore PrepareLayout()
     {
+        if (File.Exists(Root)) throw Errors.PathUnusable(new IOException($"'{Root}' is a file, not a folder."));
         Directory.CreateDirectory(Root);
         string layoutFile = Path.Combine(Root, OciLayoutFormat.LayoutFileName);
         if (File.Exists(layoutFile))
@@ -113,6 +148,12 @@ public sealed class OciLayoutDestination : IImageDestination
             throw new MabException(ErrorCode.NotAnOciLayout,
                 $"'{layoutFile}' does not declare imageLayoutVersion {OciLayoutFormat.Version}. Only OCI image layout {OciLayoutFormat.Version} is supported; use a layout written by a current OCI tool.");
         }
+    }
+
+    private sealed class DocumentSource(byte[] content) : IBlobSource
+    {
+        public Task<Stream> OpenReadAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
+            Task.FromResult<Stream>(new MemoryStream(content, writable: false));
     }
 
     private sealed class ByteCounter
