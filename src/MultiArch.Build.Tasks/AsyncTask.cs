@@ -7,7 +7,9 @@ namespace MultiArch.Build.Tasks;
 /// <summary>
 /// The shape every MultiArch.Build task has: <see cref="Execute"/> runs <see cref="ExecuteAsync"/> with a
 /// token that MSBuild's cancel (Ctrl+C) trips, turns core <see cref="MabException"/>s into coded errors,
-/// and returns false whenever an error was logged.
+/// and returns false whenever an error was logged. Nothing uncoded reaches MSBuild: any other exception
+/// becomes MAB3998 (a file-system failure) or MAB3999 (unexpected) with its message and what to do, never an
+/// MSB4018 with a stack trace; the stack trace goes to a low-importance message for -v:diag.
 /// </summary>
 public abstract class AsyncTask : MSBuildTask, ICancelableTask
 {
@@ -21,23 +23,59 @@ public abstract class AsyncTask : MSBuildTask, ICancelableTask
         {
             ExecuteAsync(_cancellation.Token).GetAwaiter().GetResult();
         }
-        catch (MabException ex)
+        catch (Exception ex)
         {
-            LogCoded(ex);
-        }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
-        {
-            Log.LogMessage(MessageImportance.High, "Canceled; nothing more was sent.");
+            LogFailure(ex);
             return false;
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is MabException))
-        {
-            foreach (var inner in ex.InnerExceptions) LogCoded((MabException)inner);
         }
         return !Log.HasLoggedErrors;
     }
 
     protected abstract Task ExecuteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Logs a failure as coded errors, or as the build's own cancel (which is no error).</summary>
+    private void LogFailure(Exception failure)
+    {
+        switch (failure)
+        {
+            case AggregateException aggregate:
+                foreach (var inner in aggregate.Flatten().InnerExceptions) LogFailure(inner);
+                break;
+            case MabException coded:
+                LogCoded(coded);
+                break;
+            case OperationCanceledException when _cancellation.IsCancellationRequested:
+                Log.LogMessage(MessageImportance.High, "Canceled; nothing more was sent.");
+                break;
+            default:
+                LogCoded(Uncoded(failure));
+                Log.LogMessage(MessageImportance.Low, $"{GetType().Name} failed with: {failure}");
+                break;
+        }
+    }
+
+    /// <summary>The coded error for an exception the core did not code: what happened, and what to do about it.</summary>
+    private MabException Uncoded(Exception failure)
+    {
+        string what = Describe(failure);
+        if (FileSystemFailure.Is(failure))
+        {
+            return new MabException(ErrorCode.FileSystemFailure,
+                $"{GetType().Name} could not read or write a file: {what} {FileSystemFailure.Advice(failure)}");
+        }
+        return new MabException(ErrorCode.UnexpectedFailure,
+            $"{GetType().Name} failed unexpectedly: {what} This is a bug in MultiArch.Build: please report it with the output of the build run again with -v:diag, which holds the details.");
+    }
+
+    /// <summary>The exception's type and message, and its innermost cause's: no stack trace.</summary>
+    private static string Describe(Exception failure)
+    {
+        var inner = failure;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        string text = $"{failure.GetType().Name}: {failure.Message}";
+        if (inner != failure) text += $" ({inner.GetType().Name}: {inner.Message})";
+        return text.EndsWith('.') ? text : text + ".";
+    }
 
     protected void LogCoded(MabException ex) =>
         Log.LogError(subcategory: null, errorCode: ex.Code, helpKeyword: null, file: null,

@@ -26,6 +26,10 @@ public static partial class ErrorCode
     public const string InvalidAppCommandInstruction = "MAB3012";
     /// <summary>The entrypoint and app command items contradict each other or the chosen ContainerAppCommandInstruction.</summary>
     public const string ConflictingStartCommand = "MAB3013";
+    /// <summary>A file or folder could not be read or written (a full disk, missing permissions, a file where a folder is needed).</summary>
+    public const string FileSystemFailure = "MAB3998";
+    /// <summary>A failure MultiArch.Build has no specific error for reached a task: a bug to report.</summary>
+    public const string UnexpectedFailure = "MAB3999";
 
     /// <summary>Warning: ContainerRepository had characters a repository cannot have and was normalized.</summary>
     public const string RepositoryNormalized = "MAB3101";

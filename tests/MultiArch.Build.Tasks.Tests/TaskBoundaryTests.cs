@@ -1,0 +1,247 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Reflection;
+using System.Reflection.Emit;
+using Microsoft.Build.Framework;
+using MultiArch.Build.Blobs;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Layout;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Tasks.Tests;
+
+/// <summary>
+/// Makes tasks that fail the way a test says. The type is made at run time: a task class compiled into this assembly
+/// would derive from Microsoft.Build.Utilities.Task, which the test runner cannot load while it discovers tests (MSBuild
+/// comes from the SDK, registered only when the tests run).
+/// </summary>
+public static class ThrowingTask
+{
+    private static readonly Lazy<Type> Type = new(Define);
+
+    /// <summary>What the next task made by <see cref="Create"/> does when it runs; set before each Execute.</summary>
+    public static Func<AsyncTask, CancellationToken, Task>? Behavior;
+
+    public static AsyncTask Create(IBuildEngine engine, Func<AsyncTask, CancellationToken, Task> behavior)
+    {
+        Behavior = behavior;
+        var task = (AsyncTask)Activator.CreateInstance(Type.Value)!;
+        task.BuildEngine = engine;
+        return task;
+    }
+
+    public static Task Run(AsyncTask task, CancellationToken cancellationToken) => Behavior!(task, cancellationToken);
+
+    private static Type Define()
+    {
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("MultiArch.Build.Tasks.Tests.Throwing"), AssemblyBuilderAccess.Run);
+        var type = assembly.DefineDynamicModule("Throwing").DefineType("ThrowingTask", TypeAttributes.Public | TypeAttributes.Sealed, typeof(AsyncTask));
+        type.DefineDefaultConstructor(MethodAttributes.Public);
+        var execute = type.DefineMethod("ExecuteAsync", MethodAttributes.Family | MethodAttributes.Virtual | MethodAttributes.HideBySig, typeof(Task), [typeof(CancellationToken)]);
+        var il = execute.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Call, typeof(ThrowingTask).GetMethod(nameof(Run))!);
+        il.Emit(OpCodes.Ret);
+        return type.CreateType();
+    }
+}
+
+/// <summary>
+/// Nothing uncoded reaches MSBuild: every exception a task meets becomes a coded error (MAB3998 for the file system,
+/// MAB3999 otherwise) whose message has no stack trace, the stack trace goes to a low-importance message, a cancel is
+/// no error, and no MSB4018 appears, through a recording build engine and through real MSBuild.
+/// </summary>
+public class TaskBoundaryTests
+{
+    private sealed class RecordingEngine : IBuildEngine
+    {
+        public List<BuildErrorEventArgs> Errors { get; } = [];
+        public List<BuildMessageEventArgs> Messages { get; } = [];
+        public bool ContinueOnError => false;
+        public int LineNumberOfTaskNode => 0;
+        public int ColumnNumberOfTaskNode => 0;
+        public string ProjectFileOfTaskNode => "test.proj";
+        public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => throw new NotSupportedException();
+        public void LogCustomEvent(CustomBuildEventArgs e) { }
+        public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
+        public void LogMessageEvent(BuildMessageEventArgs e) => Messages.Add(e);
+        public void LogWarningEvent(BuildWarningEventArgs e) { }
+    }
+
+    private static Task Fail(string kind, AsyncTask task) => kind switch
+    {
+        "coded" => throw new MabException(ErrorCode.RegistryUnreachable, "Could not reach registry r."),
+        "disk-full" => Task.FromException(new IOException("No space left on device : '/obj/multiarch/blobs/sha256/.tmp-1'", 28)),
+        "denied" => Task.FromException(new UnauthorizedAccessException("Access to the path '/obj/multiarch' is denied.")),
+        "http" => Task.FromException(new HttpRequestException("Error while copying content to a stream.", new IOException("Connection reset by peer"))),
+        "null" => throw new NullReferenceException(),
+        "timeout" => Task.FromException(new TaskCanceledException("The operation was canceled.")),
+        "mixed" => Task.FromException(new AggregateException(new MabException(ErrorCode.RegistryDigestMismatch, "Blob corrupt."), new InvalidOperationException("boom"))),
+        "cancel" => CancelAndStop(task),
+        _ => Task.FromException(new InvalidOperationException("Sequence contains no elements")),
+    };
+
+    private static Task CancelAndStop(AsyncTask task)
+    {
+        task.Cancel();
+        return Task.FromCanceled(new CancellationToken(true));
+    }
+
+    public static TheoryData<string, string[], string> Faults() => new()
+    {
+        { "coded", [ErrorCode.RegistryUnreachable], "Could not reach registry r." },
+        { "disk-full", [ErrorCode.FileSystemFailure], "The disk is full" },
+        { "denied", [ErrorCode.FileSystemFailure], "Permission was denied" },
+        { "http", [ErrorCode.UnexpectedFailure], "HttpRequestException: Error while copying content to a stream. (IOException: Connection reset by peer)" },
+        { "null", [ErrorCode.UnexpectedFailure], "NullReferenceException" },
+        { "timeout", [ErrorCode.UnexpectedFailure], "TaskCanceledException" },
+        { "invalid", [ErrorCode.UnexpectedFailure], "InvalidOperationException: Sequence contains no elements. This is a bug in MultiArch.Build" },
+        { "mixed", [ErrorCode.RegistryDigestMismatch, ErrorCode.UnexpectedFailure], "boom" },
+        { "cancel", [], "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void EveryFailureBecomesCodedErrorsWithoutAStackTrace(string kind, string[] codes, string text)
+    {
+        var engine = new RecordingEngine();
+        var task = ThrowingTask.Create(engine, (self, _) => Fail(kind, self));
+
+        bool ok = task.Execute();
+
+        Assert.False(ok);
+        Assert.Equal(codes, engine.Errors.Select(e => e.Code));
+        Assert.All(engine.Errors, e => Assert.DoesNotContain("   at ", e.Message!));
+        if (codes.Length > 0) Assert.Contains(engine.Errors, e => e.Message!.Contains(text, StringComparison.Ordinal));
+        if (codes.Contains(ErrorCode.UnexpectedFailure))
+        {
+            Assert.Contains(engine.Errors, e => e.Message!.Contains("-v:diag", StringComparison.Ordinal));
+            Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.Low && m.Message!.Contains("failed with: System.", StringComparison.Ordinal));
+        }
+        if (kind == "cancel") Assert.Contains(engine.Messages, m => m.Message!.StartsWith("Canceled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnUncodedFailureInARealBuildIsCodedAndNeverMSB4018()
+    {
+        // The metadata file is written after the image, by the task itself: under a regular file it cannot be.
+        using var files = new PublishFiles(appBytes: 1000);
+        string blocker = Path.Combine(files.Root, "blocker");
+        File.WriteAllText(blocker, "a file");
+        using var project = new EvaluationProject(files.PublishTarget(Path.Combine(files.Root, "layout"), metadataFile: Path.Combine(blocker, "metadata.json")));
+
+        var (ok, _, errors, _) = project.Run("PublishIt");
+
+        Assert.False(ok);
+        var error = Assert.Single(errors);
+        Assert.StartsWith(ErrorCode.FileSystemFailure + ":", error);
+        Assert.Contains("Something already stands at that path", error);
+        Assert.Contains(blocker, error);
+        Assert.DoesNotContain("MSB4018", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void AHostThatDoesNotResolveFailsFastWithItsCode()
+    {
+        using var project = new EvaluationProject("""<Target Name="Inspect"><InspectContainerImage Image="nosuchhost.invalid/app:1.0" /></Target>""");
+        var clock = Stopwatch.StartNew();
+
+        var (ok, _, errors, _) = project.Run("Inspect");
+
+        Assert.False(ok);
+        var error = Assert.Single(errors);
+        Assert.StartsWith(ErrorCode.RegistryHostNotFound + ":", error);
+        Assert.Contains("nosuchhost.invalid", error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: retried instead of failing fast");
+    }
+
+    [Fact]
+    public void APublishIntoALayoutUnderAFileIsCoded()
+    {
+        using var files = new PublishFiles(appBytes: 1000);
+        string blocker = Path.Combine(files.Root, "blocker");
+        File.WriteAllText(blocker, "a file");
+        using var project = new EvaluationProject(files.PublishTarget(Path.Combine(blocker, "layout")));
+
+        var (ok, _, errors, _) = project.Run("PublishIt");
+
+        Assert.False(ok);
+        var error = Assert.Single(errors);
+        Assert.StartsWith(ErrorCode.LayoutPathUnusable + ":", error);
+        Assert.Contains($"'{blocker}' is a file", error);
+    }
+
+    [Fact]
+    public void APublishIntoAFullDiskIsCodedAndLeavesNothing()
+    {
+        using var files = new PublishFiles(appBytes: 256 * 1024);
+        string disk = Path.Combine(files.Root, "disk");
+        Directory.CreateDirectory(disk);
+        if (Environment.UserName != "root" || Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk) != 0) return;
+        try
+        {
+            using var project = new EvaluationProject(files.PublishTarget(Path.Combine(disk, "layout")));
+
+            var (ok, _, errors, _) = project.Run("PublishIt");
+
+            Assert.False(ok);
+            var error = Assert.Single(errors);
+            Assert.StartsWith(ErrorCode.LayoutWriteFailed + ":", error);
+            Assert.Contains("No space left on device", error);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(disk));
+        }
+        finally
+        {
+            if (Run("umount", disk) != 0) Run("umount", "-l", disk);
+        }
+    }
+
+    private static int Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        process.WaitForExit(10_000);
+        return process.HasExited ? process.ExitCode : -1;
+    }
+
+    /// <summary>A published app (one file) and a scratch base image in an OCI layout, for a PublishContainerImages call.</summary>
+    private sealed class PublishFiles : IDisposable
+    {
+        public PublishFiles(int appBytes)
+        {
+            Root = Directory.CreateTempSubdirectory("mab-boundary").FullName;
+            Directory.CreateDirectory(Path.Combine(Root, "publish"));
+            var app = new byte[appBytes];
+            new Random(1).NextBytes(app);
+            File.WriteAllBytes(Path.Combine(Root, "publish", "app.dll"), app);
+            var store = new BlobStore(Path.Combine(Root, "base-blobs"));
+            var config = store.Put(MediaTypes.OciConfig, OciJson.Serialize(new ImageConfig { OS = "linux", Architecture = "amd64", RootFs = new RootFs { DiffIds = [] } }));
+            var manifest = new ImageManifest { MediaType = MediaTypes.OciManifest, Config = config, Layers = [] };
+            var image = new ImageArtifact(manifest, OciJson.Serialize(manifest), new Platform { OS = "linux", Architecture = "amd64" }, [new BlobContent(config, store)]);
+            new OciLayoutDestination(Path.Combine(Root, "base")).WriteImageAsync(image, ["base"], default).GetAwaiter().GetResult();
+        }
+
+        public string Root { get; }
+
+        public string PublishTarget(string layoutPath, string metadataFile = "") => $"""
+            <ItemGroup>
+              <_Platform Include="linux/amd64" RuntimeIdentifier="linux-x64" BaseImage="oci:{Root}/base:base" />
+              <_Published Include="{Root}/publish/app.dll" ContainerPlatform="linux/amd64" RelativePath="app.dll" PublishDir="{Root}/publish/" />
+            </ItemGroup>
+            <Target Name="PublishIt">
+              <PublishContainerImages Platforms="@(_Platform)" PublishedFiles="@(_Published)" Repository="app" LayoutPath="{layoutPath}"
+                                      BlobCacheDirectory="{Root}/cache" AssemblyName="app" TargetFileName="app.dll" MetadataFile="{metadataFile}" />
+            </Target>
+            """;
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Root, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+}
