@@ -1,0 +1,51 @@
+using MultiArch.Build.IntegrationTests.Fixtures;
+using MultiArch.Build.Oci;
+using MultiArch.Build.Registry;
+using MultiArch.Build.Registry.Push;
+
+namespace MultiArch.Build.IntegrationTests.Registry;
+
+public sealed class WholeUploadIntegrationTests
+{
+    [Fact]
+    public async Task WholeUploadThatBreaksTwiceFinishesInChunksOnTheRealRegistry()
+    {
+        await using var registry = await RegistryFixture.StartAsync();
+        using var images = new TinyImages();
+        var layer = images.AddLayer(200_000, 700);
+        var image = images.Image(new Platform { OS = "linux", Architecture = "amd64" }, layer);
+        // Two proxies in a row: the outer one cuts the first PUT after 50 000 bytes (a reset), the inner one the second.
+        // The inner cut leaves the outer proxy holding the client's connection open with no answer, so that PUT stalls
+        // until the request timeout ends it: the two ways a whole upload dies mid-body.
+        await using var inner = new CuttingProxy(registry.Port, "PUT", skip: 1, cutAfterBytes: 50_000);
+        await using var outer = new CuttingProxy(int.Parse(inner.Host.Split(':')[1]), "PUT", skip: 0, cutAfterBytes: 50_000);
+        var log = new ListLog();
+        string home = Directory.CreateTempSubdirectory("mab-it-home").FullName;
+        try
+        {
+            using var client = new RegistryClient(new RegistryOptions
+            {
+                Environment = RegistryEnvironment.From(new Dictionary<string, string> { ["HOME"] = home }),
+                ChunkSize = 60_000,
+                RequestTimeout = TimeSpan.FromSeconds(3),
+                MaxParallelUploads = 1,
+                RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+                Log = log,
+            });
+
+            var result = await new RegistryDestination(client, new ImageReference(outer.Host, "it/whole")).WriteImageAsync(image, ["v1"], CancellationToken.None);
+
+            Assert.Equal(1, outer.Cuts);
+            Assert.Equal(1, inner.Cuts);
+            Assert.Contains(log.Lines, l => l.Contains("broke 2 times; sending it in chunks of 60000 bytes", StringComparison.Ordinal));
+            Assert.Equal(image.Blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
+            string copy = Path.Combine(home, "copy");
+            await ProcessRunner.RunCheckedAsync("skopeo", "copy", "--src-tls-verify=false", $"docker://{registry.Host}/it/whole:v1", $"oci:{copy}:v1");
+            Assert.Equal(layer.Digest, Digest.Compute(File.ReadAllBytes(Path.Combine(copy, "blobs", "sha256", layer.Digest.Hex))));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+}
