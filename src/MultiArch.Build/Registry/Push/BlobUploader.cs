@@ -35,7 +35,7 @@ internal sealed class BlobUploader
     public async Task<BlobProgressState> PushAsync(ImageReference target, BlobContent blob, ImageReference? mountFrom, Action<BlobProgress> report, CancellationToken cancellationToken)
     {
         var descriptor = blob.Descriptor;
-        if (await _client.BlobExistsAsync(target, descriptor.Digest, cancellationToken).ConfigureAwait(false))
+        if (await _client.BlobExistsAsync(target, descriptor, cancellationToken).ConfigureAwait(false))
             return Finish(BlobProgressState.Skipped);
         var session = await StartAsync(target, descriptor, mountFrom, cancellationToken).ConfigureAwait(false);
         if (session is null) return Finish(BlobProgressState.Mounted);
@@ -124,7 +124,7 @@ internal sealed class BlobUploader
                 }
                 await Http.Retry.WaitAsync(failures + 1, failure.RetryAfter, cancellationToken).ConfigureAwait(false);
                 // The closing PUT may have landed with only its answer lost.
-                if (closing && await _client.BlobExistsAsync(target, descriptor.Digest, cancellationToken).ConfigureAwait(false)) return;
+                if (closing && await _client.BlobExistsAsync(target, descriptor, cancellationToken).ConfigureAwait(false)) return;
                 bool resumed = chunked && session.SentChunks && await _chunks.ResumeAsync(target, session, descriptor.Size, cancellationToken).ConfigureAwait(false);
                 if (!resumed) session = await OpenAsync(target, descriptor, cancellationToken).ConfigureAwait(false);
             }
