@@ -1,0 +1,267 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+
+namespace MultiArch.Build.Layers;
+
+/// <summary>
+/// A write-only stream that cuts what is written into fixed-size blocks, compresses them on several
+/// threads and writes the results to <c>output</c> in order, framed by a <see cref="BlockFormat"/>.
+/// The output depends only on the bytes written, never on the thread count or timing.
+/// </summary>
+/// <remarks>
+/// Memory stays flat: at most twice as many blocks as threads are in flight (filled, being
+/// compressed, or waiting to be written), and a writer that gets ahead waits for the oldest one.
+/// Compressed blocks are written to <c>output</c> on the writer's own thread, so a hashing stream
+/// there sees them in order. Compression threads are dedicated threads, not the thread pool, so a
+/// writer blocked on them never starves the pool that the file reads complete on; and they start
+/// only once a second block exists, so a small layer is compressed on the writer's thread alone.
+/// Call <see cref="FinishAsync"/> to write the last block and the trailer; disposing without it
+/// abandons the output.
+/// </remarks>
+internal sealed class ParallelCompressionStream : Stream
+{
+    private readonly Stream _output;
+    private readonly BlockFormat _format;
+    private readonly int _threadCount;
+    private readonly int _maxInFlight;
+    private readonly Queue<Block> _inFlight = new();
+    private readonly Stack<Block> _free = new();
+    private readonly BlockingCollection<Block> _work = new();
+    private readonly List<Thread> _threads = [];
+    private Block _current;
+    private long _position;
+    private bool _headerWritten;
+    private bool _finished;
+    private bool _disposed;
+    private volatile bool _abandoned;
+
+    public ParallelCompressionStream(Stream output, BlockFormat format, int threadCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
+        _output = output;
+        _format = format;
+        _threadCount = threadCount;
+        _maxInFlight = 2 * threadCount;
+        _current = Rent();
+    }
+
+    /// <summary>How many block buffers this stream has allocated: at most twice the thread count, plus the one being filled.</summary>
+    internal int BlocksAllocated { get; private set; }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ThrowIfFinished();
+        while (!buffer.IsEmpty)
+        {
+            int taken = Fill(buffer);
+            buffer = buffer[taken..];
+            if (_current.Length == _format.BlockSize)
+            {
+                while (_inFlight.Count >= _maxInFlight) Emit(_inFlight.Dequeue(), wait: true);
+                HandOff();
+            }
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFinished();
+        while (!buffer.IsEmpty)
+        {
+            int taken = Fill(buffer.Span);
+            buffer = buffer[taken..];
+            if (_current.Length == _format.BlockSize)
+            {
+                while (_inFlight.Count >= _maxInFlight) await EmitOldestAsync().ConfigureAwait(false);
+                HandOff();
+            }
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    /// <summary>Compresses what is left, writes every block in order, then the format's trailer.</summary>
+    public async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFinished();
+        if (_inFlight.Count == 0 && _threads.Count == 0)
+        {
+            // Everything fits in one block (or the layer is empty): no thread is worth starting.
+            using var encoder = _format.CreateEncoder();
+            _current.Result = encoder.Encode(_current.Input.AsSpan(0, _current.Length), _current.Output);
+            Emit(_current, wait: false);
+            _current = Rent();
+        }
+        else if (_current.Length > 0)
+        {
+            while (_inFlight.Count >= _maxInFlight) await EmitOldestAsync().ConfigureAwait(false);
+            HandOff();
+        }
+        while (_inFlight.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await EmitOldestAsync().ConfigureAwait(false);
+        }
+        _format.WriteTrailer(_output);
+        _finished = true;
+    }
+
+    private int Fill(ReadOnlySpan<byte> buffer)
+    {
+        int taken = Math.Min(buffer.Length, _format.BlockSize - _current.Length);
+        buffer[..taken].CopyTo(_current.Input.AsSpan(_current.Length));
+        _current.Length += taken;
+        _position += taken;
+        return taken;
+    }
+
+    private void HandOff()
+    {
+        StartThreads();
+        _current.Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _inFlight.Enqueue(_current);
+        _work.Add(_current);
+        _current = Rent();
+        // Write whatever is already compressed, so finished blocks go out as early as they can.
+        while (_inFlight.TryPeek(out var oldest) && oldest.Done!.Task.IsCompleted) Emit(_inFlight.Dequeue(), wait: true);
+    }
+
+    private async Task EmitOldestAsync()
+    {
+        var oldest = _inFlight.Dequeue();
+        try
+        {
+            await oldest.Done!.Task.ConfigureAwait(false);
+        }
+        catch
+        {
+            Return(oldest);
+            throw;
+        }
+        Emit(oldest, wait: false);
+    }
+
+    private void Emit(Block block, bool wait)
+    {
+        try
+        {
+            if (wait) block.Done!.Task.GetAwaiter().GetResult();
+            if (!_headerWritten)
+            {
+                _format.WriteHeader(_output);
+                _headerWritten = true;
+            }
+            _format.Add(block.Length, block.Result);
+            _output.Write(block.Output.GetBuffer(), block.Result.Offset, block.Result.Length);
+        }
+        finally
+        {
+            Return(block);
+        }
+    }
+
+    private void StartThreads()
+    {
+        if (_threads.Count > 0) return;
+        for (int i = 0; i < _threadCount; i++)
+        {
+            var thread = new Thread(Compress) { IsBackground = true, Name = "Layer compression" };
+            thread.Start();
+            _threads.Add(thread);
+        }
+    }
+
+    private void Compress()
+    {
+        IBlockEncoder? encoder = null;
+        try
+        {
+            foreach (var block in _work.GetConsumingEnumerable())
+            {
+                if (_abandoned)
+                {
+                    block.Done!.TrySetCanceled();
+                    continue;
+                }
+                try
+                {
+                    encoder ??= _format.CreateEncoder();
+                    block.Result = encoder.Encode(block.Input.AsSpan(0, block.Length), block.Output);
+                    block.Done!.TrySetResult();
+                }
+                catch (Exception e)
+                {
+                    block.Done!.TrySetException(e);
+                }
+            }
+        }
+        finally
+        {
+            encoder?.Dispose();
+        }
+    }
+
+    private Block Rent()
+    {
+        if (_free.TryPop(out var block)) return block;
+        BlocksAllocated++;
+        return new Block(ArrayPool<byte>.Shared.Rent(_format.BlockSize), new MemoryStream(_format.MaxCompressedSize(_format.BlockSize)));
+    }
+
+    private void Return(Block block)
+    {
+        block.Length = 0;
+        block.Done = null;
+        _free.Push(block);
+    }
+
+    private void ThrowIfFinished()
+    {
+        if (_finished) throw new InvalidOperationException("The compressed stream is already finished.");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            // Threads drop the blocks still queued and end; only then may the buffers go back.
+            _abandoned = !_finished;
+            _work.CompleteAdding();
+            foreach (var thread in _threads) thread.Join();
+            _work.Dispose();
+            foreach (var block in _inFlight.Concat(_free).Append(_current)) ArrayPool<byte>.Shared.Return(block.Input);
+            _inFlight.Clear();
+            _free.Clear();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>One block's tar bytes and, once compressed, its output; reused for later blocks.</summary>
+    private sealed class Block(byte[] input, MemoryStream output)
+    {
+        public byte[] Input { get; } = input;
+        public MemoryStream Output { get; } = output;
+        public int Length { get; set; }
+        public EncodedBlock Result { get; set; }
+        public TaskCompletionSource? Done { get; set; }
+    }
+}
