@@ -101,6 +101,22 @@ public class ParallelCompressionStreamTests
         Assert.Equal("block 3 failed", error.Message);
     }
 
+    [Fact]
+    public async Task ZstdOutputIsTheSameForAnyThreadCountAndDecompressesToTheInput()
+    {
+        byte[] data = Data(4 * ZstdBlockFormat.Size + 999);
+
+        byte[] one = await CompressAsync(data, new ZstdBlockFormat(CompressionLevel.Optimal), threads: 1);
+        byte[] eight = await CompressAsync(data, new ZstdBlockFormat(CompressionLevel.Optimal), threads: 8);
+
+        Assert.Equal(one, eight);
+        Assert.Equal(new byte[] { 0x28, 0xB5, 0x2F, 0xFD }, one[..4]); // a zstd frame's magic number
+        using var decompress = new ZstdSharp.DecompressionStream(new MemoryStream(one));
+        var roundTrip = new MemoryStream();
+        decompress.CopyTo(roundTrip);
+        Assert.Equal(data, roundTrip.ToArray());
+    }
+
     internal static async Task<byte[]> CompressAsync(byte[] data, BlockFormat format, int threads)
     {
         var output = new MemoryStream();
