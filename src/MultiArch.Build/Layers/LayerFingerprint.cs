@@ -7,7 +7,7 @@ namespace MultiArch.Build.Layers;
 
 /// <summary>
 /// A sha256 over everything that decides a layer's bytes: the writer's options (media type,
-/// compression level, mtime, uid, gid) and, for every entry in the order it is written, its path,
+/// compression level, mtime, uid, gid; not the thread count, which never changes the bytes) and, for every entry in the order it is written, its path,
 /// kind, mode, link target, size and the sha256 of its content.
 /// </summary>
 /// <remarks>
@@ -19,7 +19,8 @@ namespace MultiArch.Build.Layers;
 internal static class LayerFingerprint
 {
     // Bump when the writer's output for the same inputs changes, so old cache entries stop matching.
-    private const string FormatVersion = "multiarch.build/layer-fingerprint/v1";
+    // v2: gzip layers are compressed in independent 1 MiB blocks, so their digests changed.
+    private const string FormatVersion = "multiarch.build/layer-fingerprint/v2";
 
     /// <summary>The fingerprint of the files as they are on disk now: each file is read and hashed.</summary>
     public static string Compute(IReadOnlyList<LayerEntry> arranged, LayerWriterOptions options) =>

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using MultiArch.Build.Blobs;
 using MultiArch.Build.Oci;
 
@@ -6,18 +5,21 @@ namespace MultiArch.Build.Layers;
 
 /// <summary>
 /// Writes a layer blob in one streaming pass: entries become a tar, the tar bytes are hashed
-/// (diff_id) on their way into gzip, and the gzip bytes are hashed (digest) on their way into a
-/// temp file in the blob store, which is then committed under its digest. Memory stays flat
-/// however big the layer is.
+/// (diff_id) on their way into the compressor, which compresses fixed-size blocks of it on every
+/// core, and the compressed bytes are hashed (digest) in order on their way into a temp file in the
+/// blob store, which is then committed under its digest. Memory stays flat however big the layer is.
 /// </summary>
 /// <remarks>
 /// The same entries, source bytes and options give the same tar on every machine: entries sorted
 /// by path with every parent directory present, mtime from <see cref="LayerWriterOptions.Mtime"/>
 /// (SOURCE_DATE_EPOCH, or 2000-01-01T00:00:00Z), configured uid/gid, empty user and group names,
-/// the entries' own modes, and PAX headers named without a process id. The gzip header is fixed
-/// too, so the digest is the same wherever the same compressor (zlib-ng in .NET 9 and later) runs;
-/// a different deflate implementation may compress differently, which changes the digest but
-/// never the diff_id.
+/// the entries' own modes, and PAX headers named without a process id. The compressed framing is
+/// fixed too (<see cref="GzipBlockFormat"/>), and blocks are cut at fixed offsets, so the digest
+/// does not depend on the core count and is the same wherever the same compressor (zlib-ng in .NET 9
+/// and later) runs; a different
+/// deflate implementation may compress differently, which changes the digest but never the diff_id.
+/// <see cref="WriteAsync"/> may run for several layers at once: calls share nothing but the store,
+/// which commits each blob under its own digest.
 /// </remarks>
 public sealed class LayerWriter
 {
@@ -59,24 +61,16 @@ public sealed class LayerWriter
     private async Task<LayerResult> WriteBlobAsync(IReadOnlyList<LayerEntry> entries, Stream file, List<TarStreamWriter.FileContent>? contents, CancellationToken cancellationToken)
     {
         using var blob = new HashingWriteStream(file);
-        Stream? compressor = _options.IsCompressed ? Compressor(blob) : null;
-        try
-        {
-            using var tar = new HashingWriteStream(compressor ?? blob);
-            await WriteTarAsync(entries, tar, contents, cancellationToken).ConfigureAwait(false);
-            compressor?.Dispose(); // ends the gzip member: final block and trailer
-            compressor = null;
-            blob.Flush();
+        using var compressor = _options.IsCompressed ? new ParallelCompressionStream(blob, Format(), _options.EffectiveCompressionThreads) : null;
+        using var tar = new HashingWriteStream((Stream?)compressor ?? blob);
+        await WriteTarAsync(entries, tar, contents, cancellationToken).ConfigureAwait(false);
+        if (compressor is not null) await compressor.FinishAsync(cancellationToken).ConfigureAwait(false);
+        blob.Flush();
 
-            var diffId = tar.GetDigest();
-            var digest = _options.IsCompressed ? blob.GetDigest() : diffId;
-            var descriptor = new Descriptor { MediaType = _options.MediaType, Digest = digest, Size = blob.BytesWritten };
-            return new LayerResult(descriptor, diffId, tar.BytesWritten);
-        }
-        finally
-        {
-            compressor?.Dispose(); // frees the native compressor when writing failed
-        }
+        var diffId = tar.GetDigest();
+        var digest = _options.IsCompressed ? blob.GetDigest() : diffId;
+        var descriptor = new Descriptor { MediaType = _options.MediaType, Digest = digest, Size = blob.BytesWritten };
+        return new LayerResult(descriptor, diffId, tar.BytesWritten);
     }
 
     private async Task WriteTarAsync(IReadOnlyList<LayerEntry> entries, Stream tar, List<TarStreamWriter.FileContent>? contents, CancellationToken cancellationToken)
@@ -90,6 +84,5 @@ public sealed class LayerWriter
         writer.Finish();
     }
 
-    private Stream Compressor(Stream blob) =>
-        new GZipStream(new FixedGzipHeaderStream(blob), _options.CompressionLevel, leaveOpen: true);
+    private BlockFormat Format() => new GzipBlockFormat(_options.CompressionLevel);
 }

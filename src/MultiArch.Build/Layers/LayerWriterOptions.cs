@@ -32,6 +32,18 @@ public sealed record LayerWriterOptions
     /// <summary>Optimal by default; Fastest or SmallestSize trade size for time. Ignored for an uncompressed tar.</summary>
     public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Optimal;
 
+    /// <summary>
+    /// The largest number of threads a layer is compressed on; 0 (the default) means one per core, up to
+    /// <see cref="MaxDefaultCompressionThreads"/>. The layer's bytes are the same for any value.
+    /// </summary>
+    public int CompressionThreads { get; init; }
+
+    /// <summary>
+    /// The thread count used when <see cref="CompressionThreads"/> is 0. Each thread keeps two 1 MiB
+    /// blocks in flight, so this bounds the writer's memory on machines with many cores.
+    /// </summary>
+    public const int MaxDefaultCompressionThreads = 16;
+
     /// <summary>A gzip layer type (OCI or Docker) or the uncompressed OCI tar type.</summary>
     public string MediaType { get; init; } = MediaTypes.OciLayerGzip;
 
@@ -48,6 +60,9 @@ public sealed record LayerWriterOptions
             $"Layers cannot be written as '{MediaType}'. Use {MediaTypes.OciLayerGzip}, {MediaTypes.DockerLayerGzip} or {MediaTypes.OciLayerTar}."),
     };
 
+    internal int EffectiveCompressionThreads =>
+        CompressionThreads > 0 ? CompressionThreads : Math.Min(Environment.ProcessorCount, MaxDefaultCompressionThreads);
+
     internal void Validate()
     {
         _ = IsCompressed;
@@ -55,5 +70,6 @@ public sealed record LayerWriterOptions
             throw new MabException(ErrorCode.LayerInvalidMtime, $"The layer mtime {Mtime} is outside 0..{MaxMtime}. Use a Unix timestamp in seconds.");
         if (Uid < 0 || Gid < 0)
             throw new ArgumentOutOfRangeException(nameof(Uid), "uid and gid must not be negative.");
+        ArgumentOutOfRangeException.ThrowIfNegative(CompressionThreads);
     }
 }

@@ -96,7 +96,8 @@ internal sealed class TarStreamWriter : IDisposable
                     pending = ReadChunk(handle, next, offset, size, cancellationToken);
                     awaited = false;
                 }
-                _output.Write(current, 0, read);
+                // Asynchronously, so a compressor that has to wait for its threads does not hold a pool thread.
+                await _output.WriteAsync(current.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 hash?.AppendData(current, 0, read);
                 (current, next) = (next, current);
             }

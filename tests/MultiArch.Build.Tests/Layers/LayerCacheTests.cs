@@ -126,6 +126,18 @@ public sealed class LayerCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task TheThreadCountIsNotPartOfTheKey()
+    {
+        // It never changes the bytes, so a machine with more cores reuses what another wrote.
+        var first = await Run(writer: new LayerWriter(new LayerWriterOptions { CompressionThreads = 1 }));
+
+        var second = await Run(writer: new LayerWriter(new LayerWriterOptions { CompressionThreads = 8 }));
+
+        Assert.True(second.FromCache);
+        AssertSame(first.Layer, second.Layer);
+    }
+
+    [Fact]
     public async Task AMissingBlobIsWrittenAgain()
     {
         var first = await Run();

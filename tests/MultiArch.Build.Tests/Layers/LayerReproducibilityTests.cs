@@ -32,6 +32,21 @@ public class LayerReproducibilityTests
     }
 
     [Fact]
+    public void ProcessesWithOneAndEightThreadsWriteIdenticalMultiBlockLayers()
+    {
+        using var folder = new ScratchFolder();
+        string root = MultiBlockTree.Create(folder);
+
+        var one = RunLayerCommand(root, folder.Combine("out1"), folder.Combine("tmp1"), LayerWriterOptions.DefaultMtime, "--threads", "1");
+        var eight = RunLayerCommand(root, folder.Combine("out8"), folder.Combine("tmp8"), LayerWriterOptions.DefaultMtime, "--threads", "8");
+
+        Assert.Equal(one["digest"], eight["digest"]);
+        Assert.Equal(one["diff_id"], eight["diff_id"]);
+        Assert.Equal(one["bytes"], eight["bytes"]);
+        Assert.Equal(File.ReadAllBytes(BlobPath(folder.Combine("out1"), one)), File.ReadAllBytes(BlobPath(folder.Combine("out8"), eight)));
+    }
+
+    [Fact]
     public void SourceDateEpochSetsEveryMtime()
     {
         using var folder = new ScratchFolder();
@@ -49,11 +64,11 @@ public class LayerReproducibilityTests
         Assert.NotEqual(defaultOutput["diff_id"], output["diff_id"]);
     }
 
-    private static Dictionary<string, string> RunLayerCommand(string root, string outDir, string tempDir, long sourceDateEpoch)
+    private static Dictionary<string, string> RunLayerCommand(string root, string outDir, string tempDir, long sourceDateEpoch, params string[] options)
     {
         Assert.True(File.Exists(BenchmarksDll), $"{BenchmarksDll} is missing; the test project must reference MultiArch.Build.Benchmarks.");
         Directory.CreateDirectory(tempDir);
-        string stdout = ProcessRunner.RunChecked("dotnet", [BenchmarksDll, "layer", root, "--out", outDir], environment: new Dictionary<string, string?>
+        string stdout = ProcessRunner.RunChecked("dotnet", [BenchmarksDll, "layer", root, "--out", outDir, .. options], environment: new Dictionary<string, string?>
         {
             ["SOURCE_DATE_EPOCH"] = sourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["TMPDIR"] = tempDir,

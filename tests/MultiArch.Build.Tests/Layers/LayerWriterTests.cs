@@ -167,6 +167,7 @@ public class LayerWriterTests
         var negative = Assert.Throws<MabException>(() => new LayerWriter(Options with { Mtime = -1 }));
         Assert.Equal(ErrorCode.LayerUnsupportedMediaType, zstd.Code);
         Assert.Equal(ErrorCode.LayerInvalidMtime, negative.Code);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LayerWriter(Options with { CompressionThreads = -1 }));
     }
 
     [Fact]
