@@ -5,7 +5,7 @@
 # squid; the packaged services are not needed.
 set -euo pipefail
 
-packages=(docker-registry skopeo umoci oci-image-tool podman runc containerd apache2-utils time jq curl squid)
+packages=(docker-registry skopeo umoci oci-image-tool podman runc containerd apache2-utils time jq curl squid zstd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@ internal static class Commands
 {
     private const string Usage =
         "usage: MultiArch.Build.Benchmarks layer <folder> [--out <dir>] [--image-root </app>] [--level optimal|fastest|smallest]\n" +
-        "             [--threads <n>]\n" +
+        "             [--compression gzip|zstd] [--threads <n>]\n" +
         "       MultiArch.Build.Benchmarks generate <folder> <megabytes>";
 
     public static async Task<int> RunAsync(string[] args)

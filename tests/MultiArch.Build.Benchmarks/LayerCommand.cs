@@ -11,7 +11,7 @@ namespace MultiArch.Build.Benchmarks;
 /// digest, the diff_id, the tar and blob sizes, the time and the throughput (tar bytes per second).
 /// <c>--threads</c> 0 (the default) lets the writer use one thread per core.
 /// </summary>
-internal sealed record LayerCommand(string Folder, string OutDir, string ImageRoot, CompressionLevel Level, int Threads)
+internal sealed record LayerCommand(string Folder, string OutDir, string ImageRoot, CompressionLevel Level, LayerCompression Compression, int Threads)
 {
     public static LayerCommand Parse(string[] args)
     {
@@ -19,6 +19,7 @@ internal sealed record LayerCommand(string Folder, string OutDir, string ImageRo
         string outDir = Path.Combine(Path.GetTempPath(), "mab-bench-blobs");
         string imageRoot = "/app";
         var level = CompressionLevel.Optimal;
+        var compression = LayerCompression.Gzip;
         int threads = 0;
         for (int i = 1; i < args.Length; i += 2)
         {
@@ -28,18 +29,19 @@ internal sealed record LayerCommand(string Folder, string OutDir, string ImageRo
                 case "--out": outDir = value; break;
                 case "--image-root": imageRoot = value; break;
                 case "--level": level = ParseLevel(value); break;
+                case "--compression": compression = LayerCompressions.Parse(value); break;
                 case "--threads": threads = int.Parse(value, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }
-        return new LayerCommand(folder, outDir, imageRoot, level, threads);
+        return new LayerCommand(folder, outDir, imageRoot, level, compression, threads);
     }
 
     public async Task RunAsync(TextWriter output, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var entries = LayerEntries.FromDirectory(Folder, ImageRoot);
-        var writer = new LayerWriter(new LayerWriterOptions { CompressionLevel = Level, CompressionThreads = Threads });
+        var writer = new LayerWriter(new LayerWriterOptions { CompressionLevel = Level, Compression = Compression, CompressionThreads = Threads });
         var result = await writer.WriteAsync(entries, new BlobStore(OutDir), cancellationToken);
         double seconds = stopwatch.Elapsed.TotalSeconds;
         double megabytesPerSecond = result.UncompressedSize / 1e6 / seconds;
@@ -47,7 +49,7 @@ internal sealed record LayerCommand(string Folder, string OutDir, string ImageRo
         output.WriteLine($"digest: {result.Descriptor.Digest}");
         output.WriteLine($"diff_id: {result.DiffId}");
         output.WriteLine($"media_type: {result.Descriptor.MediaType}");
-        output.WriteLine(string.Create(invariant, $"bytes: {result.UncompressedSize} tar, {result.Descriptor.Size} gzip"));
+        output.WriteLine(string.Create(invariant, $"bytes: {result.UncompressedSize} tar, {result.Descriptor.Size} {Compression.ToString().ToLowerInvariant()}"));
         output.WriteLine(string.Create(invariant, $"seconds: {seconds:F3}"));
         output.WriteLine(string.Create(invariant, $"MB/s: {megabytesPerSecond:F1}"));
     }

@@ -16,10 +16,14 @@ public static partial class ErrorCode
     public const string LayerDuplicatePath = "MAB1206";
     /// <summary>SOURCE_DATE_EPOCH or a configured mtime is not a whole number of seconds in range.</summary>
     public const string LayerInvalidMtime = "MAB1207";
-    /// <summary>The layer media type is not one the writer produces (tar or tar+gzip).</summary>
+    /// <summary>The layer compression is not one the writer produces (tar, tar+gzip or tar+zstd).</summary>
     public const string LayerUnsupportedMediaType = "MAB1208";
     /// <summary>The folder to layer does not exist.</summary>
     public const string LayerSourceFolderMissing = "MAB1209";
     /// <summary>ContainerLayerStrategy names no known strategy (Split or Single).</summary>
     public const string InvalidLayerStrategy = "MAB1250";
+    /// <summary>ContainerLayerCompression names no known compression (gzip or zstd).</summary>
+    public const string InvalidLayerCompression = "MAB1251";
+    /// <summary>zstd layers were asked for in a Docker-format image, whose manifest has no zstd layer type.</summary>
+    public const string LayerCompressionNeedsOci = "MAB1252";
 }

@@ -6,8 +6,8 @@ using Microsoft.Win32.SafeHandles;
 namespace MultiArch.Build.Layers;
 
 /// <summary>
-/// A sha256 over everything that decides a layer's bytes: the writer's options (media type,
-/// compression level, mtime, uid, gid; not the thread count, which never changes the bytes) and, for every entry in the order it is written, its path,
+/// A sha256 over everything that decides a layer's bytes: the writer's options (compression, media
+/// type, compression level, mtime, uid, gid; not the thread count, which never changes the bytes) and, for every entry in the order it is written, its path,
 /// kind, mode, link target, size and the sha256 of its content.
 /// </summary>
 /// <remarks>
@@ -35,6 +35,7 @@ internal static class LayerFingerprint
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var files = contents.GetEnumerator();
         Add(hash, FormatVersion);
+        Add(hash, options.Compression.ToString());
         Add(hash, options.MediaType);
         Add(hash, options.CompressionLevel.ToString());
         Add(hash, options.Mtime);

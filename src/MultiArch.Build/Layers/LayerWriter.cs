@@ -14,9 +14,9 @@ namespace MultiArch.Build.Layers;
 /// by path with every parent directory present, mtime from <see cref="LayerWriterOptions.Mtime"/>
 /// (SOURCE_DATE_EPOCH, or 2000-01-01T00:00:00Z), configured uid/gid, empty user and group names,
 /// the entries' own modes, and PAX headers named without a process id. The compressed framing is
-/// fixed too (<see cref="GzipBlockFormat"/>), and blocks are cut at fixed offsets, so the digest
-/// does not depend on the core count and is the same wherever the same compressor (zlib-ng in .NET 9
-/// and later) runs; a different
+/// fixed too (<see cref="GzipBlockFormat"/>, <see cref="ZstdBlockFormat"/>), and blocks are cut at
+/// fixed offsets, so the digest does not depend on the core count and is the same wherever the same
+/// compressor (zlib-ng in .NET 9 and later; the ZstdSharp version this ships with) runs; a different
 /// deflate implementation may compress differently, which changes the digest but never the diff_id.
 /// <see cref="WriteAsync"/> may run for several layers at once: calls share nothing but the store,
 /// which commits each blob under its own digest.
@@ -84,5 +84,9 @@ public sealed class LayerWriter
         writer.Finish();
     }
 
-    private BlockFormat Format() => new GzipBlockFormat(_options.CompressionLevel);
+    private BlockFormat Format() => _options.Compression switch
+    {
+        LayerCompression.Zstd => new ZstdBlockFormat(_options.CompressionLevel),
+        _ => new GzipBlockFormat(_options.CompressionLevel),
+    };
 }

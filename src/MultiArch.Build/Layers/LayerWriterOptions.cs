@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using MultiArch.Build.Diagnostics;
-using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Layers;
 
@@ -29,8 +28,14 @@ public sealed record LayerWriterOptions
 
     public int Gid { get; init; }
 
-    /// <summary>Optimal by default; Fastest or SmallestSize trade size for time. Ignored for an uncompressed tar.</summary>
+    /// <summary>
+    /// Optimal by default; Fastest or SmallestSize trade size for time (gzip levels 6, 1 and 9; zstd
+    /// levels 3, 1 and 19). Ignored for an uncompressed tar.
+    /// </summary>
     public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Optimal;
+
+    /// <summary>gzip by default; zstd for OCI images only (see <see cref="LayerCompressions.EnsureSupportedBy"/>); None for the plain tar.</summary>
+    public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
 
     /// <summary>
     /// The largest number of threads a layer is compressed on; 0 (the default) means one per core, up to
@@ -44,28 +49,22 @@ public sealed record LayerWriterOptions
     /// </summary>
     public const int MaxDefaultCompressionThreads = 16;
 
-    /// <summary>A gzip layer type (OCI or Docker) or the uncompressed OCI tar type.</summary>
-    public string MediaType { get; init; } = MediaTypes.OciLayerGzip;
+    /// <summary>The OCI media type of the layers written: tar+gzip, tar+zstd or tar. Images in Docker format rename it to Docker's equivalent.</summary>
+    public string MediaType => LayerCompressions.MediaTypeOf(Compression);
 
     public static LayerWriterOptions Default => new();
 
     /// <summary>Reads SOURCE_DATE_EPOCH (the reproducible-builds convention) or falls back to <see cref="DefaultMtime"/>.</summary>
     public static long MtimeFromEnvironment() => SourceDateEpoch.FromEnvironment() ?? DefaultMtime;
 
-    internal bool IsCompressed => MediaType switch
-    {
-        MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip or MediaTypes.OciLayerNondistributableGzip => true,
-        MediaTypes.OciLayerTar => false,
-        _ => throw new MabException(ErrorCode.LayerUnsupportedMediaType,
-            $"Layers cannot be written as '{MediaType}'. Use {MediaTypes.OciLayerGzip}, {MediaTypes.DockerLayerGzip} or {MediaTypes.OciLayerTar}."),
-    };
+    internal bool IsCompressed => Compression != LayerCompression.None;
 
     internal int EffectiveCompressionThreads =>
         CompressionThreads > 0 ? CompressionThreads : Math.Min(Environment.ProcessorCount, MaxDefaultCompressionThreads);
 
     internal void Validate()
     {
-        _ = IsCompressed;
+        _ = MediaType;
         if (Mtime < 0 || Mtime > MaxMtime)
             throw new MabException(ErrorCode.LayerInvalidMtime, $"The layer mtime {Mtime} is outside 0..{MaxMtime}. Use a Unix timestamp in seconds.");
         if (Uid < 0 || Gid < 0)

@@ -126,6 +126,27 @@ public sealed class LayerCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCompressionIsPartOfTheKey()
+    {
+        var gzip = await Run();
+
+        var zstd = await Run(writer: new LayerWriter(new LayerWriterOptions { Compression = LayerCompression.Zstd }));
+        var zstdAgain = await Run(writer: new LayerWriter(new LayerWriterOptions { Compression = LayerCompression.Zstd }));
+        var gzipAgain = await Run();
+
+        Assert.False(zstd.FromCache);
+        Assert.Equal(MultiArch.Build.Oci.MediaTypes.OciLayerZstd, zstd.Layer.Descriptor.MediaType);
+        Assert.Equal(gzip.Layer.DiffId, zstd.Layer.DiffId);
+        Assert.NotEqual(gzip.Layer.Descriptor.Digest, zstd.Layer.Descriptor.Digest);
+        Assert.True(zstdAgain.FromCache);
+        AssertSame(zstd.Layer, zstdAgain.Layer);
+        Assert.True(gzipAgain.FromCache);
+        AssertSame(gzip.Layer, gzipAgain.Layer);
+        Assert.NotEqual(LayerFingerprint.Compute(LayerTree.Arrange(Entries()), new LayerWriterOptions()),
+            LayerFingerprint.Compute(LayerTree.Arrange(Entries()), new LayerWriterOptions { Compression = LayerCompression.Zstd }));
+    }
+
+    [Fact]
     public async Task TheThreadCountIsNotPartOfTheKey()
     {
         // It never changes the bytes, so a machine with more cores reuses what another wrote.

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using MultiArch.Build.Blobs;
+using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Layers;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Testing;
@@ -11,8 +12,10 @@ public class LayerCompressionTests
 {
     private static readonly LayerWriterOptions Options = LayerGoldenTests.FixedOptions;
 
-    [Fact]
-    public async Task OneTwoAndEightThreadsWriteTheSameBlob()
+    [Theory]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public async Task OneTwoAndEightThreadsWriteTheSameBlob(LayerCompression compression)
     {
         using var folder = new ScratchFolder();
         var entries = LayerEntries.FromDirectory(MultiBlockTree.Create(folder), "/app");
@@ -21,16 +24,16 @@ public class LayerCompressionTests
         foreach (int threads in new[] { 1, 2, 8 })
         {
             var store = new BlobStore(folder.Combine($"blobs-{threads}"));
-            var result = await new LayerWriter(Options with { CompressionThreads = threads }).WriteAsync(entries, store, default);
+            var result = await new LayerWriter(Options with { Compression = compression, CompressionThreads = threads }).WriteAsync(entries, store, default);
             results.Add((result, File.ReadAllBytes(LayerBlob.PathOf(store, result))));
         }
-        var plain = await new LayerWriter(Options with { MediaType = MediaTypes.OciLayerTar }).WriteAsync(entries, new BlobStore(folder.Combine("plain")), default);
+        var plain = await new LayerWriter(Options with { Compression = LayerCompression.None }).WriteAsync(entries, new BlobStore(folder.Combine("plain")), default);
 
         Assert.True(plain.UncompressedSize > 4 * GzipBlockFormat.Size, "the tree must span several blocks");
         Assert.All(results, r => Assert.Equal(results[0].Blob, r.Blob));
         Assert.All(results, r => Assert.Equal(Key(results[0].Result), Key(r.Result)));
         Assert.Equal(plain.DiffId, results[0].Result.DiffId);
-        Assert.Equal(MediaTypes.OciLayerGzip, results[0].Result.Descriptor.MediaType);
+        Assert.Equal(LayerCompressions.MediaTypeOf(compression), results[0].Result.Descriptor.MediaType);
     }
 
     [Fact]
@@ -53,12 +56,45 @@ public class LayerCompressionTests
     }
 
     [Fact]
+    public async Task TheZstdCliReadsAZstdLayer()
+    {
+        using var folder = new ScratchFolder();
+        string root = MultiBlockTree.Create(folder);
+        var store = new BlobStore(folder.Combine("blobs"));
+        var result = await new LayerWriter(Options with { Compression = LayerCompression.Zstd, CompressionThreads = 2 })
+            .WriteAsync(LayerEntries.FromDirectory(root, "/app"), store, default);
+        string blob = LayerBlob.PathOf(store, result);
+
+        ProcessRunner.RunChecked("zstd", ["-t", "-q", blob]);
+        string sha256 = ProcessRunner.RunChecked("sh", ["-c", "zstd -dc \"$1\" | sha256sum", "sh", blob]).Output;
+        string listing = ProcessRunner.RunChecked("sh", ["-c", "zstd -dc \"$1\" | tar -tf -", "sh", blob]).Output;
+
+        Assert.Equal(MediaTypes.OciLayerZstd, result.Descriptor.MediaType);
+        Assert.Equal(result.DiffId.Hex, sha256.Split(' ')[0]);
+        Assert.Contains("app/App.dll", listing.Split('\n'));
+        Assert.Equal(LayerBlob.BlobSha256(store, result), result.Descriptor.Digest.ToString());
+    }
+
+    [Fact]
+    public async Task ASmallZstdLayerIsOneFrameTheCliReads()
+    {
+        using var folder = new ScratchFolder();
+        string root = GoldenTree.Create(folder);
+        var store = new BlobStore(folder.Combine("blobs"));
+        var result = await new LayerWriter(Options with { Compression = LayerCompression.Zstd }).WriteAsync(LayerEntries.FromDirectory(root, "/app"), store, default);
+
+        string sha256 = ProcessRunner.RunChecked("sh", ["-c", "zstd -dc \"$1\" | sha256sum", "sh", LayerBlob.PathOf(store, result)]).Output;
+        Assert.Equal(result.DiffId.Hex, sha256.Split(' ')[0]);
+        Assert.Equal(GoldenTree.Expected.Select(e => e.Name), SystemTar.Listing(LayerBlob.PathOf(store, result)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[5]));
+    }
+
+    [Fact]
     public async Task BlocksCostLittleSizeAgainstOneGzipStream()
     {
         using var folder = new ScratchFolder();
         string root = MultiBlockTree.Create(folder);
         var store = new BlobStore(folder.Combine("blobs"));
-        var plain = await new LayerWriter(Options with { MediaType = MediaTypes.OciLayerTar }).WriteAsync(LayerEntries.FromDirectory(root, "/app"), store, default);
+        var plain = await new LayerWriter(Options with { Compression = LayerCompression.None }).WriteAsync(LayerEntries.FromDirectory(root, "/app"), store, default);
         var blocks = await new LayerWriter(Options).WriteAsync(LayerEntries.FromDirectory(root, "/app"), store, default);
 
         var single = new MemoryStream();
@@ -89,4 +125,36 @@ public class LayerCompressionTests
 
     private static (Digest, long, string, Digest, long) Key(LayerResult r) =>
         (r.Descriptor.Digest, r.Descriptor.Size, r.Descriptor.MediaType, r.DiffId, r.UncompressedSize);
+
+    [Theory]
+    [InlineData(null, LayerCompression.Gzip)]
+    [InlineData("", LayerCompression.Gzip)]
+    [InlineData("gzip", LayerCompression.Gzip)]
+    [InlineData(" Zstd ", LayerCompression.Zstd)]
+    [InlineData("ZSTD", LayerCompression.Zstd)]
+    public void ContainerLayerCompressionIsGzipOrZstd(string? value, LayerCompression expected) =>
+        Assert.Equal(expected, LayerCompressions.Parse(value));
+
+    [Theory]
+    [InlineData("brotli")]
+    [InlineData("none")]
+    [InlineData("tar+zstd")]
+    public void AnUnknownCompressionIsACodedError(string value)
+    {
+        var error = Assert.Throws<MabException>(() => LayerCompressions.Parse(value));
+        Assert.Equal(ErrorCode.InvalidLayerCompression, error.Code);
+        Assert.Contains(value, error.Message);
+    }
+
+    [Fact]
+    public void ZstdLayersAreForOciImagesOnly()
+    {
+        var error = Assert.Throws<MabException>(() => LayerCompressions.EnsureSupportedBy(LayerCompression.Zstd, ImageFormat.Docker));
+
+        Assert.Equal(ErrorCode.LayerCompressionNeedsOci, error.Code);
+        Assert.Contains("ContainerImageFormat=OCI", error.Message);
+        LayerCompressions.EnsureSupportedBy(LayerCompression.Zstd, ImageFormat.Oci);
+        LayerCompressions.EnsureSupportedBy(LayerCompression.Gzip, ImageFormat.Docker);
+        LayerCompressions.EnsureSupportedBy(LayerCompression.Gzip, ImageFormat.Oci);
+    }
 }

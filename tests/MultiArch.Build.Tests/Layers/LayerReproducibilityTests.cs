@@ -31,14 +31,16 @@ public class LayerReproducibilityTests
         Assert.Equal(inProcess.DiffId.ToString(), first["diff_id"]);
     }
 
-    [Fact]
-    public void ProcessesWithOneAndEightThreadsWriteIdenticalMultiBlockLayers()
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("zstd")]
+    public void ProcessesWithOneAndEightThreadsWriteIdenticalMultiBlockLayers(string compression)
     {
         using var folder = new ScratchFolder();
         string root = MultiBlockTree.Create(folder);
 
-        var one = RunLayerCommand(root, folder.Combine("out1"), folder.Combine("tmp1"), LayerWriterOptions.DefaultMtime, "--threads", "1");
-        var eight = RunLayerCommand(root, folder.Combine("out8"), folder.Combine("tmp8"), LayerWriterOptions.DefaultMtime, "--threads", "8");
+        var one = RunLayerCommand(root, folder.Combine("out1"), folder.Combine("tmp1"), LayerWriterOptions.DefaultMtime, "--threads", "1", "--compression", compression);
+        var eight = RunLayerCommand(root, folder.Combine("out8"), folder.Combine("tmp8"), LayerWriterOptions.DefaultMtime, "--threads", "8", "--compression", compression);
 
         Assert.Equal(one["digest"], eight["digest"]);
         Assert.Equal(one["diff_id"], eight["diff_id"]);
