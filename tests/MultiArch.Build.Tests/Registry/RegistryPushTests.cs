@@ -299,6 +299,27 @@ public class RegistryPushTests
     }
 
     [Fact]
+    public async Task DeniedMountFallsBackToAnUpload()
+    {
+        var registry = new FakeRegistry();
+        var baseLayer = RandomBytes(4000, 22);
+        registry.PutBlob("base", baseLayer);
+        // The push account may not read base/: the registry denies the mount itself.
+        registry.AddFault(new Fault { Method = "POST", PathContains = "mount=", Status = HttpStatusCode.Forbidden });
+        var log = new CapturingLog();
+        using var client = Client(registry, log: log);
+        var image = WithBaseLayer(client, baseLayer);
+
+        var result = await new RegistryDestination(client, Repo("app")).WriteImageAsync(image, ["v1"], CancellationToken.None);
+
+        var layer = image.Blobs[1];
+        Assert.Equal(["HEAD", "POST", "POST", "PUT"], RequestsFor(registry, layer).Where(r => r.PathAndQuery.StartsWith("/v2/app/")).Select(r => r.Method));
+        Assert.Equal(layer.Descriptor.Digest, Digest.Compute(registry.Blob("app", layer.Descriptor.Digest)!));
+        Assert.Equal(image.Blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
+        Assert.Contains("denied mounting", log.All);
+    }
+
+    [Fact]
     public async Task MissingDockerContentDigestHeaderIsAccepted()
     {
         var registry = new FakeRegistry { OmitDigestHeader = true };

@@ -37,7 +37,7 @@ internal sealed class BlobUploader
         var descriptor = blob.Descriptor;
         if (await _client.BlobExistsAsync(target, descriptor, cancellationToken).ConfigureAwait(false))
             return Finish(BlobProgressState.Skipped);
-        var session = await StartAsync(target, descriptor, mountFrom, cancellationToken).ConfigureAwait(false);
+        var session = await MountOrStartAsync(target, descriptor, mountFrom, cancellationToken).ConfigureAwait(false);
         if (session is null) return Finish(BlobProgressState.Mounted);
         await UploadAsync(target, blob, session, report, cancellationToken).ConfigureAwait(false);
         return Finish(BlobProgressState.Uploaded);
@@ -78,6 +78,23 @@ internal sealed class BlobUploader
             throw Protocol(target, $"answered {(int)response.StatusCode} without an upload location to {operation}");
         long? minimum = response.Headers.TryGetValues("OCI-Chunk-Min-Length", out var values) && long.TryParse(values.FirstOrDefault(), out long min) && min > 0 ? min : null;
         return new UploadSession(location.IsAbsoluteUri ? location : new Uri(uri, location), minimum);
+    }
+
+    /// <summary>
+    /// Mounts the blob when it comes from a sibling repository, else opens an upload. A mount is only a shortcut: when
+    /// the registry denies it (the push account may not read the repository the blob comes from), the blob is uploaded.
+    /// </summary>
+    private async Task<UploadSession?> MountOrStartAsync(ImageReference target, Descriptor descriptor, ImageReference? mountFrom, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StartAsync(target, descriptor, mountFrom, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MabException denied) when (mountFrom is not null && denied.Code == ErrorCode.RegistryAccessDenied)
+        {
+            Http.Log.Write(BuildLogLevel.Info, $"Registry {target.Registry} denied mounting {descriptor.Digest} from {mountFrom.Repository} into {target.Repository}; uploading it instead.");
+            return await OpenAsync(target, descriptor, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<UploadSession> OpenAsync(ImageReference target, Descriptor descriptor, CancellationToken cancellationToken) =>
