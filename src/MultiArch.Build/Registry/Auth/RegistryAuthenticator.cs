@@ -62,9 +62,11 @@ internal sealed class RegistryAuthenticator
         }
         _challenge = challenge;
         // A token that was accepted as valid but grants too little: the account lacks the right (pull-only
-        // trying to push), and asking again gives the same token.
+        // trying to push), or there was no account at all; asking again gives the same token.
         if (sent?.Scheme == "Bearer" && challenge.IsInsufficientScope)
-            throw RegistryErrors.Denied(request, await RegistryErrors.ReadCodesAsync(unauthorized, cancellationToken).ConfigureAwait(false));
+            throw await _credential.Value.ConfigureAwait(false) is null
+                ? Missing(request)
+                : RegistryErrors.Denied(request, await RegistryErrors.ReadCodesAsync(unauthorized, cancellationToken).ConfigureAwait(false));
         if (sent?.Scheme == "Bearer" && sent.Parameter is { } stale)
         {
             _http.Log.Write(BuildLogLevel.Debug, $"Registry {_registry} no longer accepts the token for {request.Scope}; getting a new one.");
