@@ -41,7 +41,7 @@ public sealed class RegistryOptions
     /// </summary>
     public long ChunkSize { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>How long one HTTP attempt may take, body included.</summary>
+    /// <summary>How long one HTTP attempt may take: the request and its headers, and the whole body of a document; a streamed blob body is bounded by <see cref="StallTimeout"/> instead.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long opening a connection may take.</summary>
