@@ -11,6 +11,9 @@ public sealed partial class CheckContainerSettings : AsyncTask
         var settings = ContainerSettings.Check(Repository, ImageTags, ImageFormat, Registry, LayerStrategy, AppCommandInstruction);
         if (settings.RepositoryWarning is not null) LogCodedWarning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning);
         NormalizedRepository = settings.Repository;
+        ContainerItemsCheck.Check(
+            PublishRequestReader.EditsOf(Ports, EnvironmentVariables, PublishRequestReader.Pairs(Labels), PublishRequestReader.Pairs(Annotations)),
+            PublishRequestReader.ExecutionOf(Entrypoint, EntrypointArgs, AppCommand, AppCommandArgs, DefaultArgs, settings.AppCommandInstruction));
         return Task.CompletedTask;
     }
 }

@@ -41,26 +41,13 @@ internal static class PublishRequestReader
             WorkingDirectory = task.WorkingDirectory,
             User = Blank(task.User),
             Format = settings.Format,
-            Execution = new ExecutionArgs
+            Execution = ExecutionOf(task.Entrypoint, task.EntrypointArgs, task.AppCommand, task.AppCommandArgs, task.DefaultArgs, settings.AppCommandInstruction) with
             {
-                Entrypoint = Values(task.Entrypoint),
-                EntrypointArgs = Values(task.EntrypointArgs),
-                AppCommand = Values(task.AppCommand),
-                AppCommandArgs = Values(task.AppCommandArgs),
-                DefaultArgs = Values(task.DefaultArgs),
-                Instruction = settings.AppCommandInstruction,
                 IsSelfContained = task.IsSelfContained,
                 AssemblyName = task.AssemblyName,
                 TargetFileName = task.TargetFileName,
             },
-            Edits = new ImageConfigEdits
-            {
-                Env = task.EnvironmentVariables.Select(e => (e.ItemSpec, e.GetMetadata("Value"))).ToList(),
-                Labels = labels,
-                Annotations = annotations,
-                Ports = task.Ports.Select(p => p.ItemSpec.Contains('/') ? p.ItemSpec : $"{p.ItemSpec}/{TypeOf(p)}").ToList(),
-                Created = created,
-            },
+            Edits = EditsOf(task.Ports, task.EnvironmentVariables, labels, annotations) with { Created = created },
             IndexAnnotations = annotations,
             GeneratedAnnotations = task.GenerateAnnotations ? OciAnnotations.Combine(generated, created, new Dictionary<string, string>()) : new Dictionary<string, string>(),
             LabelBase = task.GenerateLabels,
@@ -80,6 +67,27 @@ internal static class PublishRequestReader
         return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published) { BaseImageDigest = Blank(item.GetMetadata("BaseImageDigest")) };
     }
 
+    /// <summary>The start command items, as the core reads them.</summary>
+    public static ExecutionArgs ExecutionOf(ITaskItem[] entrypoint, ITaskItem[] entrypointArgs, ITaskItem[] appCommand, ITaskItem[] appCommandArgs,
+        ITaskItem[] defaultArgs, AppCommandInstruction? instruction) => new()
+    {
+        Entrypoint = Values(entrypoint),
+        EntrypointArgs = Values(entrypointArgs),
+        AppCommand = Values(appCommand),
+        AppCommandArgs = Values(appCommandArgs),
+        DefaultArgs = Values(defaultArgs),
+        Instruction = instruction,
+    };
+
+    /// <summary>The config edits the items ask for: ports (<c>8080</c> with metadata Type, or <c>8080/udp</c>), variables, labels, annotations.</summary>
+    public static ImageConfigEdits EditsOf(ITaskItem[] ports, ITaskItem[] environmentVariables, IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string> annotations) => new()
+    {
+        Env = environmentVariables.Select(e => (e.ItemSpec, e.GetMetadata("Value"))).ToList(),
+        Labels = labels,
+        Annotations = annotations,
+        Ports = ports.Select(p => p.ItemSpec.Contains('/') ? p.ItemSpec : $"{p.ItemSpec}/{TypeOf(p)}").ToList(),
+    };
+
     private static string TypeOf(ITaskItem port)
     {
         string type = port.GetMetadata("Type");
@@ -88,7 +96,7 @@ internal static class PublishRequestReader
 
     private static IReadOnlyList<string> Values(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToList();
 
-    private static Dictionary<string, string> Pairs(ITaskItem[] items)
+    public static Dictionary<string, string> Pairs(ITaskItem[] items)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in items) result[item.ItemSpec] = item.GetMetadata("Value");

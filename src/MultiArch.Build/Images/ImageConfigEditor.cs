@@ -89,7 +89,7 @@ internal static class ImageConfigEditor
         return equals < 0 ? entry : entry[..equals];
     }
 
-    private static void ValidateEnvName(string name)
+    internal static void ValidateEnvName(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Contains('='))
         {
