@@ -12,6 +12,7 @@ public sealed partial class CheckContainerSettings
     public string? Registry { get; set; }
     public string? LayerStrategy { get; set; }
     public string? AppCommandInstruction { get; set; }
+    public string? LayerCompression { get; set; }
 
     public ITaskItem[] Ports { get; set; } = [];
     public ITaskItem[] EnvironmentVariables { get; set; } = [];

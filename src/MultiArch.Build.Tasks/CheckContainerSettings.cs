@@ -8,7 +8,7 @@ public sealed partial class CheckContainerSettings : AsyncTask
 {
     protected override Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var settings = ContainerSettings.Check(Repository, ImageTags, ImageFormat, Registry, LayerStrategy, AppCommandInstruction);
+        var settings = ContainerSettings.Check(Repository, ImageTags, ImageFormat, Registry, LayerStrategy, AppCommandInstruction, LayerCompression);
         if (settings.RepositoryWarning is not null) LogCodedWarning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning);
         NormalizedRepository = settings.Repository;
         ContainerItemsCheck.Check(

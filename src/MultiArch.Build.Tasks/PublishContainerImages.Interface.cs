@@ -31,6 +31,9 @@ public sealed partial class PublishContainerImages
     /// <summary>Split (runtime, packages, app layers; the default) or Single.</summary>
     public string? LayerStrategy { get; set; }
 
+    /// <summary>gzip (the default) or zstd (OCI images only).</summary>
+    public string? LayerCompression { get; set; }
+
     /// <summary>Where unchanged layers are remembered between builds; empty writes every layer afresh.</summary>
     public string? LayerCacheDirectory { get; set; }
 

@@ -16,7 +16,7 @@ internal static class PublishRequestReader
     public static (ContainerPublishRequest Request, IReadOnlyList<Warning> Warnings) Read(PublishContainerImages task)
     {
         var warnings = new List<Warning>();
-        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry, task.LayerStrategy, task.AppCommandInstruction);
+        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry, task.LayerStrategy, task.AppCommandInstruction, task.LayerCompression);
         if (settings.RepositoryWarning is not null) warnings.Add(new(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
 
         var created = ReproducibleTime.Created();
@@ -37,6 +37,7 @@ internal static class PublishRequestReader
             },
             BlobCacheDirectory = task.BlobCacheDirectory,
             LayerStrategy = settings.LayerStrategy,
+            LayerCompression = settings.LayerCompression,
             LayerCacheDirectory = Blank(task.LayerCacheDirectory),
             WorkingDirectory = task.WorkingDirectory,
             User = Blank(task.User),

@@ -23,6 +23,8 @@ public class BadInputTableTests
         { "repository of slashes", "", ["ContainerRepository=///"], "MAB3003", "///" },
         { "image format", "", ["ContainerImageFormat=Zip"], "MAB3010", "Zip" },
         { "layer strategy", "", ["ContainerLayerStrategy=Layered"], "MAB1250", "Layered" },
+        { "layer compression", "", ["ContainerLayerCompression=brotli"], "MAB1251", "brotli" },
+        { "zstd in a Docker image", "", ["ContainerLayerCompression=zstd", "ContainerImageFormat=Docker"], "MAB1252", "zstd" },
         { "app command instruction", "", ["ContainerAppCommandInstruction=Cmd"], "MAB3012", "Cmd" },
         { "registry with a space", "", ["ContainerRegistry=my registry"], "MAB2001", "my registry" },
         { "registry with a scheme", "", ["ContainerRegistry=https://reg.example"], "MAB2001", "https://reg.example" },

@@ -1,4 +1,5 @@
 using MultiArch.Build.Images;
+using MultiArch.Build.Layers;
 using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Publishing;
@@ -12,6 +13,9 @@ public sealed record ContainerPublishRequest
 
     /// <summary>How the publish output is cut into layers; split by default.</summary>
     public LayerStrategy LayerStrategy { get; init; } = LayerStrategy.Split;
+
+    /// <summary>How new layers are compressed; gzip by default, zstd for OCI images only.</summary>
+    public LayerCompression LayerCompression { get; init; } = LayerCompression.Gzip;
 
     /// <summary>Where the layer cache keeps its entries; null writes every layer afresh.</summary>
     public string? LayerCacheDirectory { get; init; }

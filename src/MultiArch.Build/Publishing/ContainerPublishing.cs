@@ -26,7 +26,7 @@ public static class ContainerPublishing
         var destination = CreateDestination(request.Destination, pushClient, log);
         var blobCache = new BlobStore(request.BlobCacheDirectory);
         var layerCache = string.IsNullOrWhiteSpace(request.LayerCacheDirectory) ? null : new LayerCache(request.LayerCacheDirectory, blobCache);
-        var factory = new PlatformImageFactory(blobCache, request.LayerStrategy, new LayerWriter(new LayerWriterOptions()), layerCache, log);
+        var factory = new PlatformImageFactory(blobCache, request.LayerStrategy, new LayerWriter(new LayerWriterOptions { Compression = request.LayerCompression }), layerCache, log);
         var publisher = new ContainerPublisher(bases, destination, factory, log);
         var result = await publisher.PublishAsync(request, cancellationToken).ConfigureAwait(false);
         int pruned = layerCache?.Prune(LayerCache.DefaultRetention) ?? 0;

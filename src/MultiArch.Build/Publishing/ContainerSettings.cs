@@ -1,30 +1,33 @@
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Layers;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 
 namespace MultiArch.Build.Publishing;
 
 /// <summary>
-/// Checks the destination and layer settings before anything is built, so a bad tag, repository, format, layer strategy or app command instruction fails in a
+/// Checks the destination and layer settings before anything is built, so a bad tag, repository, format, layer strategy, layer compression or app command instruction fails in a
 /// second instead of after every platform has been compiled and published.
 /// </summary>
 public static class ContainerSettings
 {
     /// <summary>The settings, parsed once: callers use these values rather than parsing the strings again.</summary>
-    public sealed record Checked(string Repository, IReadOnlyList<string> Tags, ImageFormat? Format, LayerStrategy LayerStrategy, AppCommandInstruction? AppCommandInstruction, string? RepositoryWarning);
+    public sealed record Checked(string Repository, IReadOnlyList<string> Tags, ImageFormat? Format, LayerStrategy LayerStrategy, AppCommandInstruction? AppCommandInstruction, LayerCompression LayerCompression, string? RepositoryWarning);
 
-    public static Checked Check(string repository, string? tags, string? format, string? registry, string? layerStrategy = null, string? appCommandInstruction = null)
+    public static Checked Check(string repository, string? tags, string? format, string? registry, string? layerStrategy = null, string? appCommandInstruction = null, string? layerCompression = null)
     {
         var (normalized, changed) = RepositoryNames.Normalize(repository);
         var parsedTags = ImageTags.ParseList(tags);
         var parsedFormat = ImageFormats.Parse(format);
         var strategy = LayerStrategies.Parse(layerStrategy);
         var instruction = AppCommandInstructions.Parse(appCommandInstruction);
+        var compression = LayerCompressions.Parse(layerCompression);
+        if (parsedFormat is { } forced) LayerCompressions.EnsureSupportedBy(compression, forced);
         if (!string.IsNullOrWhiteSpace(registry))
             ImageReference.Parse($"{registry.Trim()}/{normalized}");
         string? warning = changed
             ? $"ContainerRepository '{repository}' is not a valid repository name; using '{normalized}'. Set ContainerRepository to a lowercase name to silence this."
             : null;
-        return new Checked(normalized, parsedTags, parsedFormat, strategy, instruction, warning);
+        return new Checked(normalized, parsedTags, parsedFormat, strategy, instruction, compression, warning);
     }
 }

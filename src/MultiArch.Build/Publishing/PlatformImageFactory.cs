@@ -37,6 +37,8 @@ public sealed class PlatformImageFactory
 
     public async Task<ImageArtifact> BuildAsync(ContainerPublishRequest request, PublishedPlatform platform, BaseImage baseImage, CancellationToken cancellationToken)
     {
+        // Before any layer is written: a Docker base with no ContainerImageFormat makes a Docker image, which cannot hold zstd layers.
+        LayerCompressions.EnsureSupportedBy(request.LayerCompression, request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType));
         var entries = PublishLayerSource.EntriesFor(platform, request.WorkingDirectory);
         var plan = PlannerFor(_strategy, platform, PublishLayerSource.ImageRootOf(request.WorkingDirectory)).Plan(entries);
         var layers = new List<NewLayer>();
