@@ -14,7 +14,7 @@ public static partial class ErrorCode
     public const string LayoutBlobCorrupt = "MAB1405";
     /// <summary>A ref name (tag) is not valid for <c>org.opencontainers.image.ref.name</c>.</summary>
     public const string InvalidRefName = "MAB1406";
-    /// <summary>A layout archive cannot be read or written (not a tar, unsafe entry, blob too large for ustar).</summary>
+    /// <summary>A layout archive cannot be read (not a tar, an unsafe entry).</summary>
     public const string InvalidLayoutArchive = "MAB1407";
     /// <summary>A document in the layout is larger than a manifest or config may be.</summary>
     public const string LayoutDocumentTooLarge = "MAB1408";
