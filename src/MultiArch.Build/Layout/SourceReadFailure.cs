@@ -33,7 +33,7 @@ internal sealed class SourceReadFailure : Exception
         }
     }
 
-    private sealed class GuardedStream(Stream inner) : Stream
+    private sealed class GuardedStream(Stream inner) : ReadOnlyStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -47,9 +47,6 @@ internal sealed class SourceReadFailure : Exception
             }
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override int Read(byte[] buffer, int offset, int count)
         {
             try
@@ -62,15 +59,6 @@ internal sealed class SourceReadFailure : Exception
             }
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

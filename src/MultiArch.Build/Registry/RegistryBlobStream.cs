@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry.Transport;
@@ -15,7 +16,7 @@ namespace MultiArch.Build.Registry;
 /// against the retry budget; one that made progress starts the count again, up to <see cref="MaxResumesPerTry"/>
 /// resumes per try.
 /// </summary>
-internal sealed class RegistryBlobStream : Stream
+internal sealed class RegistryBlobStream : ReadOnlyStream
 {
     private const int MaxResumesPerTry = 10;
     private const int SkipBufferSize = 64 * 1024;
@@ -187,20 +188,9 @@ internal sealed class RegistryBlobStream : Stream
         _response = null;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _descriptor.Size;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,10 +1,12 @@
+using MultiArch.Build.Blobs;
+
 namespace MultiArch.Build.Registry.Push;
 
 /// <summary>
 /// A read-only view of at most <c>length</c> bytes of another stream that reports how many bytes
 /// were read. Uploads use it to send one chunk of a blob and to count what went over the wire.
 /// </summary>
-internal sealed class ProgressStream : Stream
+internal sealed class ProgressStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _length;
@@ -18,9 +20,6 @@ internal sealed class ProgressStream : Stream
         _onRead = onRead;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
@@ -37,9 +36,6 @@ internal sealed class ProgressStream : Stream
         int n = await _inner.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken).ConfigureAwait(false);
         return Count(n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Allowed(int wanted) => (int)Math.Min(wanted, _length - _read);
 
@@ -68,10 +64,7 @@ internal sealed class ProgressStream : Stream
         }
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,5 @@
+using MultiArch.Build.Blobs;
+
 namespace MultiArch.Build.Registry.Transport;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace MultiArch.Build.Registry.Transport;
 /// connection, a proxy holding the socket open). The failure is a <see cref="TimeoutException"/>, which the transport
 /// treats as a broken connection: retried, or resumed for a blob.
 /// </summary>
-internal sealed class StallTimeoutStream : Stream
+internal sealed class StallTimeoutStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _timeout;
@@ -37,21 +39,6 @@ internal sealed class StallTimeoutStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    // Response bodies are read asynchronously; a synchronous caller still gets the guard.
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
