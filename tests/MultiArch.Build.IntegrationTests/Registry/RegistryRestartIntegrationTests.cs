@@ -14,7 +14,7 @@ public sealed class RegistryRestartIntegrationTests(ITestOutputHelper output)
     [Fact]
     public async Task APushRidesOutARegistryKilledAndRestartedMidUpload()
     {
-        await using var registry = new RestartableRegistry();
+        await using var registry = new RegistryProcess();
         await registry.StartAsync();
         using var images = new TinyImages();
         var index = images.TwoPlatforms(seed: 3000, layerSize: 256 * 1024);
@@ -34,7 +34,7 @@ public sealed class RegistryRestartIntegrationTests(ITestOutputHelper output)
         registry.Kill();
         output.WriteLine($"killed at {clock.Elapsed.TotalSeconds:0.0} s");
         await Task.Delay(Outage);
-        await registry.StartAsync();
+        await registry.RestartAsync();
         output.WriteLine($"started again at {clock.Elapsed.TotalSeconds:0.0} s");
         var result = await push.WaitAsync(TimeSpan.FromMinutes(2));
         output.WriteLine($"push done at {clock.Elapsed.TotalSeconds:0.0} s; {log.Lines.Count(l => l.Contains("retrying", StringComparison.Ordinal) || l.Contains("resuming", StringComparison.Ordinal))} retries logged");

@@ -2,18 +2,23 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MultiArch.Build.IntegrationTests.Fixtures;
+namespace MultiArch.Build.Testing;
 
 /// <summary>
-/// A <c>docker-registry serve</c> (CNCF distribution) on a free port of a chosen loopback address, with
-/// config sections the test adds (<c>auth: token</c>, <c>tls</c>) beside its own storage and log. Files
-/// those sections name are written into <see cref="Directory"/> first. It is ready when its port accepts
-/// connections (the registry listens only once it is set up, with or without TLS); it is killed and
-/// its folder removed on dispose. <see cref="RegistryFixture"/> starts the plain and htpasswd registries.
+/// A real <c>docker-registry serve</c> (CNCF distribution) on a free port of a chosen loopback address, with its own
+/// temporary storage and log, and config sections the test adds (<c>auth:</c>, <c>tls:</c>). Files those sections name
+/// are written into <see cref="Directory"/> first. It is ready when its port accepts connections (the registry listens
+/// only once it is set up, with or without TLS). A test can <see cref="Kill"/> it and <see cref="RestartAsync"/> it on
+/// the same port, storage and secret, as an orchestrator restarts a registry. Killed and its folder removed on dispose;
+/// it is a child of the test host, so it ends with the test run. <see cref="RegistryFixture"/> is the xunit face of it.
 /// </summary>
 public sealed class RegistryProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // One secret for the registry's whole life: upload state signed before a restart still checks after it.
+    private readonly string _secret = Guid.NewGuid().ToString("N");
+    private readonly object _logLock = new();
+    private StreamWriter? _log;
     private Process? _process;
 
     public RegistryProcess(IPAddress? address = null)
@@ -34,9 +39,11 @@ public sealed class RegistryProcess : IAsyncDisposable
     /// <summary>The registry's folder: config.yml, storage/, registry.log and whatever the test writes.</summary>
     public string Directory { get; }
 
+    private string ConfigPath => PathOf("config.yml");
+
     public string PathOf(string name) => Path.Combine(Directory, name);
 
-    /// <summary>Everything the registry printed so far.</summary>
+    /// <summary>Everything the registry printed so far, across restarts.</summary>
     public string Log
     {
         get
@@ -46,15 +53,16 @@ public sealed class RegistryProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the config and starts the registry.</summary>
     /// <param name="sections">YAML top-level sections (e.g. <c>auth:</c>), appended to the config as they are.</param>
     /// <param name="httpSection">YAML lines indented under <c>http:</c> (e.g. <c>tls:</c>).</param>
-    public async Task StartAsync(string sections = "", string httpSection = "")
+    /// <param name="logLevel">The registry's log level; at <c>info</c> it says why it refused a token.</param>
+    public async Task StartAsync(string sections = "", string httpSection = "", string logLevel = "info")
     {
-        string config = PathOf("config.yml");
-        await File.WriteAllTextAsync(config, $"""
+        await File.WriteAllTextAsync(ConfigPath, $"""
             version: 0.1
             log:
-              level: info
+              level: {logLevel}
               accesslog:
                 disabled: true
             storage:
@@ -64,9 +72,17 @@ public sealed class RegistryProcess : IAsyncDisposable
                 enabled: true
             http:
               addr: {Host}
-              secret: {Guid.NewGuid():N}
+              secret: {_secret}
 
             """ + httpSection + sections);
+        await RestartAsync();
+    }
+
+    /// <summary>Starts the registry again after <see cref="Kill"/>, with the config, port and storage it had.</summary>
+    public async Task RestartAsync()
+    {
+        if (_process is not null) throw new InvalidOperationException("The registry is running; kill it first.");
+        if (!File.Exists(ConfigPath)) throw new InvalidOperationException("The registry was never started.");
         var start = new ProcessStartInfo(ProcessRunner.Find("docker-registry"))
         {
             RedirectStandardOutput = true,
@@ -74,24 +90,30 @@ public sealed class RegistryProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add("serve");
-        start.ArgumentList.Add(config);
+        start.ArgumentList.Add(ConfigPath);
+        lock (_logLock) _log = new StreamWriter(PathOf("registry.log"), append: true) { AutoFlush = true };
         _process = Process.Start(start) ?? throw new InvalidOperationException("docker-registry did not start.");
-        var log = new StreamWriter(PathOf("registry.log")) { AutoFlush = true };
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitUntilListeningAsync();
+        await WaitUntilListeningAsync(_process);
     }
 
-    private async Task WaitUntilListeningAsync()
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_logLock) _log?.WriteLine(line);
+    }
+
+    private async Task WaitUntilListeningAsync(Process process)
     {
         var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process!.HasExited)
-                throw new InvalidOperationException($"docker-registry exited with code {_process.ExitCode}: {Log}");
-            using var probe = new TcpClient();
+            if (process.HasExited)
+                throw new InvalidOperationException($"docker-registry exited with code {process.ExitCode}: {Log}");
+            using var probe = new TcpClient(Address.AddressFamily);
             try
             {
                 await probe.ConnectAsync(Address, Port);
@@ -100,9 +122,26 @@ public sealed class RegistryProcess : IAsyncDisposable
             catch (SocketException)
             {
             }
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
         throw new TimeoutException($"docker-registry did not listen on {Host} within {StartTimeout.TotalSeconds} s: {Log}");
+    }
+
+    /// <summary>Kills the registry at once: open connections are reset, new ones refused until <see cref="RestartAsync"/>.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        _process?.Dispose();
+        _process = null;
+        lock (_logLock)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     private static int FreePort(IPAddress address)
@@ -116,12 +155,7 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        _process?.Dispose();
+        Kill();
         try { System.IO.Directory.Delete(Directory, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
