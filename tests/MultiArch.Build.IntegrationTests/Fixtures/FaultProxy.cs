@@ -17,11 +17,21 @@ public sealed record FaultShares
 }
 
 /// <summary>
+/// A fault placed by count, not by chance: of the requests with <paramref name="Method"/>, the first
+/// <paramref name="Skip"/> pass and the next <paramref name="Times"/> lose their connection once
+/// <paramref name="AfterBytes"/> bytes of their body reached the registry (a body no longer than that passes whole).
+/// The registry's side is reset; the client's side is reset too, or with <paramref name="Hold"/> kept open with
+/// no answer, as when a proxy in between loses its upstream, so the request stalls until the client gives up.
+/// </summary>
+public sealed record RequestCut(string Method, long AfterBytes, int Skip = 0, int Times = 1, bool Hold = false);
+
+/// <summary>
 /// A loopback HTTP/1.1 proxy in front of a real registry that breaks a share of exchanges the way networks and load
 /// balancers do: a GET answer reset part way through its body, a PUT or PATCH reset part way through the body it
 /// sends, or a 500/503 answered in the registry's place. Each exchange gets its own connection (the proxy asks both
 /// sides for <c>Connection: close</c>), so every request is seen whole and every fault lands on exactly one exchange.
-/// Faults are drawn from a seeded random source; <see cref="Enabled"/> switches them all off.
+/// Faults are drawn from a seeded random source, or placed by count with <see cref="RequestCut"/>s;
+/// <see cref="Enabled"/> switches them all off.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
@@ -30,13 +40,22 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly int _targetPort;
     private readonly FaultShares _shares;
     private readonly Random _random;
+    private readonly RequestCut[] _cuts;
+    private readonly int[] _seen;
     private readonly CancellationTokenSource _stop = new();
-    private int _cutGets, _cutWrites, _errors, _exchanges;
+    private int _cutGets, _cutWrites, _heldWrites, _errors, _exchanges;
 
-    public FaultProxy(int targetPort, FaultShares shares)
+    public FaultProxy(int targetPort, params RequestCut[] cuts)
+        : this(targetPort, new FaultShares(), cuts)
+    {
+    }
+
+    public FaultProxy(int targetPort, FaultShares shares, params RequestCut[] cuts)
     {
         _targetPort = targetPort;
         _shares = shares;
+        _cuts = cuts;
+        _seen = new int[cuts.Length];
         _random = new Random(shares.Seed);
         _listener.Start();
         _ = AcceptAsync();
@@ -48,11 +67,14 @@ public sealed class FaultProxy : IAsyncDisposable
     public bool Enabled { get; set; } = true;
 
     public int CutGets => Volatile.Read(ref _cutGets);
+    /// <summary>Request bodies cut with both sides reset, by chance or by a <see cref="RequestCut"/>.</summary>
     public int CutWrites => Volatile.Read(ref _cutWrites);
+    /// <summary>Request bodies cut by a <see cref="RequestCut"/> with <c>Hold</c>, the client left waiting.</summary>
+    public int HeldWrites => Volatile.Read(ref _heldWrites);
     public int Errors => Volatile.Read(ref _errors);
     public int Exchanges => Volatile.Read(ref _exchanges);
 
-    public override string ToString() => $"{Exchanges} exchanges: {CutGets} GET bodies cut, {CutWrites} PUT/PATCH bodies cut, {Errors} answered 500/503";
+    public override string ToString() => $"{Exchanges} exchanges: {CutGets} GET bodies cut, {CutWrites} PUT/PATCH bodies cut, {HeldWrites} held, {Errors} answered 500/503";
 
     private async Task AcceptAsync()
     {
@@ -73,6 +95,19 @@ public sealed class FaultProxy : IAsyncDisposable
     private long Below(long bound)
     {
         lock (_random) return bound <= 1 ? 0 : _random.NextInt64(1, bound);
+    }
+
+    /// <summary>Counts the request against every <see cref="RequestCut"/> for its method; the first that falls on it cuts it.</summary>
+    private RequestCut? CutFor(string method)
+    {
+        RequestCut? chosen = null;
+        for (int i = 0; i < _cuts.Length; i++)
+        {
+            if (_cuts[i].Method != method) continue;
+            int index = Interlocked.Increment(ref _seen[i]) - 1;
+            if (chosen is null && index >= _cuts[i].Skip && index < _cuts[i].Skip + _cuts[i].Times) chosen = _cuts[i];
+        }
+        return chosen;
     }
 
     private async Task ExchangeAsync(TcpClient client)
@@ -101,7 +136,9 @@ public sealed class FaultProxy : IAsyncDisposable
                     await fromClient.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), _stop.Token);
                     return;
                 }
-                long? cutRequestAt = Enabled && write && bodyLength > 0 && Draw() < _shares.CutWriteBodies ? Below(bodyLength) : null;
+                var placed = Enabled ? CutFor(method) : null;
+                long? cutRequestAt = placed is not null ? (placed.AfterBytes < bodyLength ? placed.AfterBytes : null)
+                    : Enabled && write && bodyLength > 0 && Draw() < _shares.CutWriteBodies ? Below(bodyLength) : null;
                 bool cutAnswer = Enabled && method == "GET" && Draw() < _shares.CutGetBodies;
 
                 await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
@@ -109,9 +146,15 @@ public sealed class FaultProxy : IAsyncDisposable
                 await toServer.WriteAsync(Encoding.ASCII.GetBytes(CloseAfter(text)), _stop.Token);
                 if (!await RelayBodyAsync(fromClient, toServer, rest, bodyLength, cutRequestAt))
                 {
+                    Reset(server);
+                    if (placed is { Hold: true })
+                    {
+                        Interlocked.Increment(ref _heldWrites);
+                        await SkipAsync(fromClient, long.MaxValue);
+                        return;
+                    }
                     Interlocked.Increment(ref _cutWrites);
                     Reset(client);
-                    Reset(server);
                     return;
                 }
                 await RelayAnswerAsync(server.GetStream(), client, cutAnswer);

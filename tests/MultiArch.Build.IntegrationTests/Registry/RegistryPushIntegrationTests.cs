@@ -135,7 +135,7 @@ public sealed class RegistryResumeIntegrationTests
         var layer = images.AddLayer(200_000, 600);
         var image = images.Image(new Platform { OS = "linux", Architecture = "amd64" }, layer);
         // The second PATCH (the layer's second chunk) loses its connection after 10 000 bytes.
-        await using var proxy = new CuttingProxy(registry.Port, "PATCH", skip: 1, cutAfterBytes: 10_000);
+        await using var proxy = new FaultProxy(registry.Port, new RequestCut("PATCH", AfterBytes: 10_000, Skip: 1));
         var log = new ListLog();
         string home = Directory.CreateTempSubdirectory("mab-it-home").FullName;
         using var client = new RegistryClient(new RegistryOptions
@@ -150,7 +150,7 @@ public sealed class RegistryResumeIntegrationTests
 
         var result = await new RegistryDestination(client, target).WriteImageAsync(image, ["v1"], CancellationToken.None);
 
-        Assert.Equal(1, proxy.Cuts);
+        Assert.Equal(1, proxy.CutWrites);
         // distribution 2.8 keeps the bytes that arrived but then refuses the old upload state (404),
         // so the client opens a new upload; a registry that reports its Range is resumed instead.
         Assert.Contains(log.Lines, l => l.Contains("Resuming upload", StringComparison.Ordinal) || l.Contains("starting it again", StringComparison.Ordinal));

@@ -14,11 +14,12 @@ public sealed class WholeUploadIntegrationTests
         using var images = new TinyImages();
         var layer = images.AddLayer(200_000, 700);
         var image = images.Image(new Platform { OS = "linux", Architecture = "amd64" }, layer);
-        // Two proxies in a row: the outer one cuts the first PUT after 50 000 bytes (a reset), the inner one the second.
-        // The inner cut leaves the outer proxy holding the client's connection open with no answer, so that PUT stalls
-        // until the request timeout ends it: the two ways a whole upload dies mid-body.
-        await using var inner = new CuttingProxy(registry.Port, "PUT", skip: 1, cutAfterBytes: 50_000);
-        await using var outer = new CuttingProxy(int.Parse(inner.Host.Split(':')[1]), "PUT", skip: 0, cutAfterBytes: 50_000);
+        // The first PUT is reset after 50 000 bytes; the second loses the registry after 50 000 bytes while the proxy
+        // holds the client's connection open with no answer, so that PUT stalls until the request timeout ends it:
+        // the two ways a whole upload dies mid-body.
+        await using var proxy = new FaultProxy(registry.Port,
+            new RequestCut("PUT", AfterBytes: 50_000),
+            new RequestCut("PUT", AfterBytes: 50_000, Skip: 1, Hold: true));
         var log = new ListLog();
         string home = Directory.CreateTempSubdirectory("mab-it-home").FullName;
         try
@@ -33,10 +34,10 @@ public sealed class WholeUploadIntegrationTests
                 Log = log,
             });
 
-            var result = await new RegistryDestination(client, new ImageReference(outer.Host, "it/whole")).WriteImageAsync(image, ["v1"], CancellationToken.None);
+            var result = await new RegistryDestination(client, new ImageReference(proxy.Host, "it/whole")).WriteImageAsync(image, ["v1"], CancellationToken.None);
 
-            Assert.Equal(1, outer.Cuts);
-            Assert.Equal(1, inner.Cuts);
+            Assert.Equal(1, proxy.CutWrites);
+            Assert.Equal(1, proxy.HeldWrites);
             Assert.Contains(log.Lines, l => l.Contains("broke 2 times; sending it in chunks of 60000 bytes", StringComparison.Ordinal));
             Assert.Equal(image.Blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
             string copy = Path.Combine(home, "copy");
