@@ -3,7 +3,6 @@ using Microsoft.Build.Framework;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Indexes;
 using MultiArch.Build.Registry;
-using MultiArch.Build.Registry.Auth;
 
 namespace MultiArch.Build.Tasks;
 
@@ -14,9 +13,9 @@ public sealed partial class InspectContainerImage : AsyncTask
         if (string.IsNullOrWhiteSpace(Image))
             throw new MabException(ErrorCode.InspectNoImage, "InspectContainerImage needs an image: pass -p:ContainerImage=<registry>/<repository>:<tag> (or @sha256:<digest>).");
         var reference = ImageReference.Parse(Image.Trim());
-        using var client = new RegistryClient(RegistryOptions.ForBuild(InsecureRegistries, new MSBuildLog(Log), reference.Registry), CredentialPurpose.Pull);
+        using var clients = RegistryClients.ForBuild(InsecureRegistries, new MSBuildLog(Log), reference.Registry);
 
-        var image = await new ImageInspector(client).InspectAsync(reference, cancellationToken).ConfigureAwait(false);
+        var image = await new ImageInspector(clients.Pull).InspectAsync(reference, cancellationToken).ConfigureAwait(false);
         Digest = image.Digest.ToString();
         MediaType = image.MediaType;
         var lines = Raw ? [InspectionReport.Raw(image)] : InspectionReport.Format(image);

@@ -3,7 +3,6 @@ using Microsoft.Build.Utilities;
 using MultiArch.Build.Platforms;
 using MultiArch.Build.Publishing;
 using MultiArch.Build.Registry;
-using MultiArch.Build.Registry.Auth;
 
 namespace MultiArch.Build.Tasks;
 
@@ -12,9 +11,9 @@ public sealed partial class ResolveContainerBaseImages : AsyncTask
     protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var wanted = Platforms.Select(p => (p.GetMetadata("BaseImage"), PlatformParser.Parse(p.ItemSpec))).ToList();
-        using var client = new RegistryClient(RegistryOptions.ForBuild(InsecureRegistries, new MSBuildLog(Log), Registry), CredentialPurpose.Pull);
+        using var clients = RegistryClients.ForBuild(InsecureRegistries, new MSBuildLog(Log), Registry);
         var inferred = Platforms.Where(p => p.GetMetadata("BaseImageInferred") == "true").Select(p => p.GetMetadata("BaseImage")).ToHashSet(StringComparer.Ordinal);
-        var pins = await BaseImagePins.ResolveAsync(wanted, client, inferred, cancellationToken).ConfigureAwait(false);
+        var pins = await BaseImagePins.ResolveAsync(wanted, clients.Pull, inferred, cancellationToken).ConfigureAwait(false);
 
         ResolvedPlatforms = Platforms.Select(platform =>
         {

@@ -2,7 +2,6 @@ using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
-using MultiArch.Build.Registry.Auth;
 using MultiArch.Build.Registry.Push;
 
 namespace MultiArch.Build.Indexes;
@@ -19,11 +18,9 @@ public static class ContainerIndexing
         if (string.IsNullOrWhiteSpace(request.Registry))
             throw new MabException(ErrorCode.IndexNeedsRegistry,
                 "CreateContainerIndex makes an index in a registry, and ContainerRegistry is empty. Set -p:ContainerRegistry=<host[:port]> and -p:ContainerRepository=<name>.");
-        var options = RegistryOptions.ForBuild(insecureRegistries, log, request.Registry);
-        using var pullClient = new RegistryClient(options, CredentialPurpose.Pull);
-        using var pushClient = new RegistryClient(options, CredentialPurpose.Push);
+        using var clients = RegistryClients.ForBuild(insecureRegistries, log, request.Registry);
         var target = ImageReference.Parse($"{request.Registry.Trim().TrimEnd('/')}/{request.Repository}");
-        return await CreateAsync(request, target, pullClient, pushClient, log, cancellationToken).ConfigureAwait(false);
+        return await CreateAsync(request, target, clients.Pull, clients.Push, log, cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task<ContainerIndexResult> CreateAsync(ContainerIndexRequest request, ImageReference target, RegistryClient pullClient, RegistryClient pushClient, IBuildLog log, CancellationToken cancellationToken)

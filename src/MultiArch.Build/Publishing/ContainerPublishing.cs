@@ -4,7 +4,6 @@ using MultiArch.Build.Images;
 using MultiArch.Build.Layers;
 using MultiArch.Build.Layout;
 using MultiArch.Build.Registry;
-using MultiArch.Build.Registry.Auth;
 using MultiArch.Build.Registry.Push;
 
 namespace MultiArch.Build.Publishing;
@@ -17,13 +16,11 @@ public static class ContainerPublishing
 {
     public static async Task<ContainerPublishResult> RunAsync(ContainerPublishRequest request, IBuildLog log, string? insecureRegistries, CancellationToken cancellationToken)
     {
-        var options = RegistryOptions.ForBuild(insecureRegistries, log, request.Destination.Registry);
-        using var pullClient = new RegistryClient(options, CredentialPurpose.Pull);
-        using var pushClient = new RegistryClient(options, CredentialPurpose.Push);
+        using var clients = RegistryClients.ForBuild(insecureRegistries, log, request.Destination.Registry);
 
         using var layoutBases = new LayoutBaseImageResolver();
-        var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(pullClient), layoutBases);
-        var destination = CreateDestination(request.Destination, pushClient, log);
+        var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(clients.Pull), layoutBases);
+        var destination = CreateDestination(request.Destination, clients.Push, log);
         var blobCache = new BlobStore(request.BlobCacheDirectory);
         var layerCache = string.IsNullOrWhiteSpace(request.LayerCacheDirectory) ? null : new LayerCache(request.LayerCacheDirectory, blobCache);
         var factory = new PlatformImageFactory(blobCache, request.LayerStrategy, new LayerWriter(new LayerWriterOptions { Compression = request.LayerCompression }), layerCache, log);

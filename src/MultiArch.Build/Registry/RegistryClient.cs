@@ -21,10 +21,11 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <param name="manifests">Where verified manifests are kept; null shares one per process, unless a test handler is in use (each client then keeps its own).</param>
-    internal RegistryClient(RegistryOptions options, CredentialPurpose purpose, ManifestCache? manifests)
+    /// <param name="connection">A connection shared with the build's other client (<see cref="RegistryClients"/>); null makes one of its own.</param>
+    internal RegistryClient(RegistryOptions options, CredentialPurpose purpose, ManifestCache? manifests, RegistryConnection? connection = null)
     {
         Options = options;
-        Http = new RegistryHttp(Options, purpose);
+        Http = new RegistryHttp(Options, purpose, connection);
         _manifests = manifests ?? (options.Handler is null ? ManifestCache.Shared : new ManifestCache());
     }
 

@@ -14,29 +14,20 @@ namespace MultiArch.Build.Registry.Transport;
 internal sealed class RegistryHttp : IDisposable
 {
     private const int MaxAuthRounds = 2;
-    private readonly HttpClient _client;
     private readonly ConcurrentDictionary<string, RegistryAuthenticator> _authenticators = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, RegistryEndpoint> _endpoints = new(StringComparer.OrdinalIgnoreCase);
-    private readonly CredentialStore _credentials;
+    private readonly RegistryConnection _connection;
+    private readonly bool _ownsConnection;
     private readonly TokenCache _tokens;
 
-    public RegistryHttp(RegistryOptions options, CredentialPurpose purpose)
+    /// <param name="connection">The connection pool and credential store shared with the build's other client; null makes one of its own.</param>
+    public RegistryHttp(RegistryOptions options, CredentialPurpose purpose, RegistryConnection? connection = null)
     {
         Options = options;
         Purpose = purpose;
         Retry = new RetryPolicy(options);
-        _credentials = new CredentialStore(options.Environment, options.Log, options.TargetRegistries);
+        _ownsConnection = connection is null;
+        _connection = connection ?? new RegistryConnection(options);
         _tokens = new TokenCache(options.Time);
-        var handler = options.Handler ?? new SocketsHttpHandler
-        {
-            ConnectTimeout = options.ConnectTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = DecompressionMethods.None,
-            // Harbor sets session and CSRF cookies and refuses a write that sends them back; the API needs none.
-            UseCookies = false,
-        };
-        _client = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = Timeout.InfiniteTimeSpan };
-        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("MultiArch.Build", Version));
     }
 
     public static string Version { get; } =
@@ -47,10 +38,10 @@ internal sealed class RegistryHttp : IDisposable
     public RetryPolicy Retry { get; }
     public IBuildLog Log => Options.Log;
 
-    public RegistryEndpoint Endpoint(string registry) => _endpoints.GetOrAdd(registry, r => RegistryEndpoint.For(r, Options));
+    public RegistryEndpoint Endpoint(string registry) => _connection.Endpoint(registry);
 
     private RegistryAuthenticator Authenticator(string registry) =>
-        _authenticators.GetOrAdd(registry, r => new RegistryAuthenticator(r, Purpose, this, _credentials, _tokens));
+        _authenticators.GetOrAdd(registry, r => new RegistryAuthenticator(r, Purpose, this, _connection.Credentials, _tokens));
 
     /// <summary>
     /// Sends the request and returns a response whose status is 2xx, 3xx or one of <see cref="RegistryRequest.Allowed"/>.
@@ -120,7 +111,7 @@ internal sealed class RegistryHttp : IDisposable
         foreach (string accept in request.Accept) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
         foreach (var (name, value) in request.Headers) message.Headers.TryAddWithoutValidation(name, value);
         if (request.Content is not null) message.Content = await request.Content(cancellationToken).ConfigureAwait(false);
-        var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        var response = await _connection.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         if (request.Method == HttpMethod.Head || request.StreamsBody && (int)response.StatusCode < 300) return response;
         try
         {
@@ -145,5 +136,8 @@ internal sealed class RegistryHttp : IDisposable
     private static bool IsConnectionFailure(Exception ex, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException or TimeoutException;
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        if (_ownsConnection) _connection.Dispose();
+    }
 }
