@@ -9,7 +9,8 @@ namespace MultiArch.Build.Registry;
 
 /// <summary>
 /// The distribution-spec API of registries: blobs and manifests, for any repository of any
-/// registry. One client serves a whole build; tokens and connections are shared across calls.
+/// registry, for one purpose (pull or push): its tokens are shared across its calls, and a build gets its
+/// pull and push clients from <see cref="RegistryClients"/>, which share one connection pool.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {

@@ -6,7 +6,8 @@ namespace MultiArch.Build.Registry.Pull;
 
 /// <summary>
 /// Finds the base image for each platform of a build. The top-level index or manifest of a base
-/// reference is fetched once per resolver (one build), whatever the number of platforms; each
+/// reference is fetched once per resolver (the preflight has one, the publish another; the second read of a
+/// manifest is a HEAD, see ManifestCache), whatever the number of platforms; each
 /// platform then fetches only its own manifest and config. Everything fetched is checked against
 /// its digest.
 /// </summary>
