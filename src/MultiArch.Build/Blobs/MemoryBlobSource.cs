@@ -14,8 +14,6 @@ public sealed class MemoryBlobSource : IBlobSource
         return descriptor;
     }
 
-    public bool TryGet(Digest digest, out byte[] content) => _blobs.TryGetValue(digest, out content!);
-
     public Task<Stream> OpenReadAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
         _blobs.TryGetValue(descriptor.Digest, out var content)
             ? Task.FromResult<Stream>(new MemoryStream(content, writable: false))

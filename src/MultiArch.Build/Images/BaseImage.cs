@@ -12,19 +12,4 @@ public sealed record BaseImage(ImageManifest Manifest, string ManifestMediaType,
 {
     /// <summary>Where the base came from (a registry); null when it is not known (scratch, a layout).</summary>
     public BaseImageOrigin? Origin { get; init; }
-
-    /// <summary>An empty base (like <c>FROM scratch</c>) for the given platform.</summary>
-    public static BaseImage Scratch(Platform platform, ImageFormat format = ImageFormat.Oci) => new(
-        new ImageManifest { MediaType = MediaTypes.ManifestFor(format) },
-        MediaTypes.ManifestFor(format),
-        new ImageConfig
-        {
-            OS = platform.OS,
-            Architecture = platform.Architecture,
-            Variant = platform.Variant,
-            OSVersion = platform.OSVersion,
-            OSFeatures = platform.OSFeatures is null ? null : [.. platform.OSFeatures],
-        },
-        new MemoryBlobSource(),
-        platform.Clone());
 }

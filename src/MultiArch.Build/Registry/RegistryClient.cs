@@ -36,8 +36,6 @@ public sealed class RegistryClient : IDisposable
 
     internal RegistryHttp Http { get; }
 
-    /// <summary>The product token sent as User-Agent: <c>MultiArch.Build/&lt;version&gt;</c>.</summary>
-    public static string UserAgent => "MultiArch.Build/" + RegistryHttp.Version;
 
     /// <summary>
     /// Whether the repository has the blob. A 200 counts only with a Docker-Content-Digest equal to <paramref name="digest"/>,

@@ -11,7 +11,7 @@ public class IndexComposerTests
     private static ImageArtifact Image(ImageFormat format, Platform platform, string text = "app")
     {
         var source = new MemoryBlobSource();
-        return ImageBuilder.Build(BaseImage.Scratch(platform, format), [TestBases.Layer(source, text)], new ImageConfigEdits());
+        return ImageBuilder.Build(Tests.Images.TestBases.Scratch(platform, format), [TestBases.Layer(source, text)], new ImageConfigEdits());
     }
 
     private static IndexArtifact Build(IReadOnlyList<ImageArtifact> children, IReadOnlyDictionary<string, string>? annotations = null) =>

@@ -30,6 +30,21 @@ public static class TestBases
         }
         """;
 
+    /// <summary>An empty base (like <c>FROM scratch</c>) for the given platform.</summary>
+    public static BaseImage Scratch(Platform platform, ImageFormat format = ImageFormat.Oci) => new(
+        new ImageManifest { MediaType = MediaTypes.ManifestFor(format) },
+        MediaTypes.ManifestFor(format),
+        new ImageConfig
+        {
+            OS = platform.OS,
+            Architecture = platform.Architecture,
+            Variant = platform.Variant,
+            OSVersion = platform.OSVersion,
+            OSFeatures = platform.OSFeatures is null ? null : [.. platform.OSFeatures],
+        },
+        new MemoryBlobSource(),
+        platform.Clone());
+
     /// <summary>A two-layer base in the given family; the second layer is foreign/non-distributable.</summary>
     public static BaseImage Make(ImageFormat format, MemoryBlobSource layerSource, Platform? platform = null, int? layerCount = null)
     {

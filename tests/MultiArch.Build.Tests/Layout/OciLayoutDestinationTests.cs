@@ -142,6 +142,6 @@ public class OciLayoutDestinationTests
         var good = await TestLayer.CreateAsync(store, "COPY good /", new TestFile("good.txt", "good", TestLayer.Plain));
         byte[] missing = "bytes the broken source never delivers"u8.ToArray();
         var broken = new NewLayer(Descriptor.For(MediaTypes.OciLayerGzip, missing), Digest.Compute("diff"u8), new FailingBlobSource(), "COPY broken /");
-        return ImageBuilder.Build(BaseImage.Scratch(TestImages.Arm64), [good, broken], new ImageConfigEdits());
+        return ImageBuilder.Build(Tests.Images.TestBases.Scratch(TestImages.Arm64), [good, broken], new ImageConfigEdits());
     }
 }

@@ -17,7 +17,7 @@ public static class TestImages
             new TestFile("app/run.sh", "#!/bin/sh\necho " + marker + "\n", TestLayer.Executable),
             new TestFile("app/config.txt", "marker=" + marker + "\n", TestLayer.Plain));
         var edits = new ImageConfigEdits { Entrypoint = ["/app/run.sh"], WorkingDir = "/app", Env = [("MARKER", marker)] };
-        return ImageBuilder.Build(BaseImage.Scratch(platform), [layer], edits);
+        return ImageBuilder.Build(Tests.Images.TestBases.Scratch(platform), [layer], edits);
     }
 
     public static async Task<IndexArtifact> BuildIndexAsync(BlobStore store, string marker) =>

@@ -69,10 +69,10 @@ public class OciAnnotationsTests
     public void TheIndexNamesABaseOnlyWhenEveryPlatformSharesIt()
     {
         BaseImage With(string name, Digest? index) =>
-            BaseImage.Scratch(new Platform { OS = "linux", Architecture = "amd64" }) with { Origin = new BaseImageOrigin(name, index, Arm64Digest) };
+            Tests.Images.TestBases.Scratch(new Platform { OS = "linux", Architecture = "amd64" }) with { Origin = new BaseImageOrigin(name, index, Arm64Digest) };
 
         Assert.NotNull(OciAnnotations.SharedOrigin([With("a", IndexDigest), With("a", IndexDigest)]));
         Assert.Null(OciAnnotations.SharedOrigin([With("a", IndexDigest), With("b", IndexDigest)]));
-        Assert.Null(OciAnnotations.SharedOrigin([With("a", IndexDigest), BaseImage.Scratch(new Platform { OS = "linux", Architecture = "arm64" })]));
+        Assert.Null(OciAnnotations.SharedOrigin([With("a", IndexDigest), Tests.Images.TestBases.Scratch(new Platform { OS = "linux", Architecture = "arm64" })]));
     }
 }

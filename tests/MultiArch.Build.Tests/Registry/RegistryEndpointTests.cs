@@ -63,8 +63,4 @@ public class RegistryEndpointTests
         Assert.Equal(service, challenge.Service);
         Assert.Equal(scope, challenge.Scope);
     }
-
-    [Fact]
-    public void UserAgentNamesTheProductAndVersion() =>
-        Assert.Matches(@"^MultiArch\.Build/\d+\.\d+\.\d+", RegistryClient.UserAgent);
 }

@@ -29,7 +29,8 @@ public class RegistryPushTests
         Assert.Equal(blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
         Assert.Equal(0, result.BytesSkipped);
         Assert.Equal(1, registry.TagCount("app"));
-        Assert.All(registry.Requests, r => Assert.Equal(RegistryClient.UserAgent, r.UserAgent));
+        // Every request names the product and its version.
+        Assert.All(registry.Requests, r => Assert.Matches(@"^MultiArch\.Build/\d+\.\d+\.\d+", r.UserAgent));
         Assert.Equal($"{FakeRegistry.Host}/app@{index.Descriptor.Digest}", result.References[0]);
         Assert.Equal($"{FakeRegistry.Host}/app:1.0", result.References[1]);
         Assert.All(blobs, b => Assert.Contains(progress, p => p.Digest == b.Descriptor.Digest && p.State == BlobProgressState.Uploaded && p.BytesDone == b.Descriptor.Size));
