@@ -11,9 +11,6 @@ namespace MultiArch.Build.Platforms;
 /// </summary>
 public sealed class PlatformMatcher
 {
-    /// <summary>Docker's annotation on the attestation entries buildx adds to an index.</summary>
-    private const string ReferenceTypeAnnotation = "vnd.docker.reference.type";
-
     private readonly PlatformPattern[] _patterns;
     private readonly bool _prefersNewestWindowsRevision;
 
@@ -91,9 +88,7 @@ public sealed class PlatformMatcher
         ArgumentNullException.ThrowIfNull(descriptor);
         if (descriptor.Platform is not { } platform) return false;
         if (platform.OS == "unknown" || platform.Architecture == "unknown") return false;
-        return descriptor.Annotations is null
-            || !descriptor.Annotations.TryGetValue(ReferenceTypeAnnotation, out string? type)
-            || type != "attestation-manifest";
+        return !Attestations.IsAttestation(descriptor);
     }
 
     private (int Fallback, int Features)? RankOf(Platform? candidate)
