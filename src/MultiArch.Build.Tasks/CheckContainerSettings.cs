@@ -11,9 +11,9 @@ public sealed partial class CheckContainerSettings : AsyncTask
         var settings = ContainerSettings.Check(Repository, ImageTags, ImageFormat, Registry, LayerStrategy, AppCommandInstruction, LayerCompression);
         if (settings.RepositoryWarning is not null) LogCodedWarning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning);
         NormalizedRepository = settings.Repository;
-        ContainerItemsCheck.Check(
-            PublishRequestReader.EditsOf(Ports, EnvironmentVariables, PublishRequestReader.Pairs(Labels), PublishRequestReader.Pairs(Annotations)),
-            PublishRequestReader.ExecutionOf(Entrypoint, EntrypointArgs, AppCommand, AppCommandArgs, DefaultArgs, settings.AppCommandInstruction));
+        // The item rules the image build applies, run before anything is compiled.
+        PublishRequestReader.EditsOf(Ports, EnvironmentVariables, PublishRequestReader.Pairs(Labels), PublishRequestReader.Pairs(Annotations)).Validate();
+        PublishRequestReader.ExecutionOf(Entrypoint, EntrypointArgs, AppCommand, AppCommandArgs, DefaultArgs, settings.AppCommandInstruction).Validate();
         return Task.CompletedTask;
     }
 }

@@ -68,13 +68,12 @@ internal static class ImageConfigEditor
         if (edits.StopSignal is not null) container.StopSignal = edits.StopSignal;
     }
 
-    internal static List<string>? MergeEnv(List<string>? baseEnv, IReadOnlyList<(string Name, string Value)> edits)
+    private static List<string>? MergeEnv(List<string>? baseEnv, IReadOnlyList<(string Name, string Value)> edits)
     {
         if (edits.Count == 0) return baseEnv;
         var merged = baseEnv is null ? new List<string>() : [.. baseEnv];
         foreach (var (name, value) in edits)
         {
-            ValidateEnvName(name);
             string entry = name + "=" + value;
             int existing = merged.FindIndex(e => NameOf(e) == name);
             if (existing >= 0) merged[existing] = entry;
@@ -112,7 +111,6 @@ internal static class ImageConfigEditor
         var merged = container.Labels ?? new StringMap();
         foreach (var (key, value) in labels)
         {
-            RequireKey(key, "label");
             merged[key] = value;
         }
         container.Labels = merged;

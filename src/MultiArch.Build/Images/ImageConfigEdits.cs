@@ -31,4 +31,16 @@ public sealed record ImageConfigEdits
 
     /// <summary>The config's and new history entries' <c>created</c> time; fixed so the same inputs give the same digest.</summary>
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UnixEpoch;
+
+    /// <summary>
+    /// Checks what the user gave (ports, variable names, label and annotation keys) with the rules the build applies, so
+    /// the preflight can run them before anything is compiled and the image build once before it starts.
+    /// </summary>
+    public void Validate()
+    {
+        foreach (string port in Ports) ContainerPorts.Normalize(port);
+        foreach (var (name, _) in Env) ImageConfigEditor.ValidateEnvName(name);
+        foreach (string key in Labels.Keys) ImageConfigEditor.RequireKey(key, "label");
+        foreach (string key in Annotations.Keys) ImageConfigEditor.RequireKey(key, "annotation");
+    }
 }

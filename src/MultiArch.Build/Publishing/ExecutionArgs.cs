@@ -28,31 +28,39 @@ public sealed record ExecutionArgs
     /// </summary>
     public (IReadOnlyList<string> Entrypoint, IReadOnlyList<string> Cmd) ProcessFor(string os, string workingDirectory, IReadOnlyList<string>? baseEntrypoint)
     {
-        bool setsEntrypoint = Entrypoint.Count > 0 || EntrypointArgs.Count > 0;
+        var instruction = Validate();
         IReadOnlyList<string> appCommand = AppCommand.Count > 0 || Instruction == AppCommandInstruction.None ? AppCommand : DefaultAppCommand(os, workingDirectory);
+        if (instruction is null) return (appCommand, EntrypointArgs); // EntrypointArgs alone: the app's arguments
+        IReadOnlyList<string> entrypoint = SetsEntrypoint ? [.. Entrypoint, .. EntrypointArgs] : Usable(baseEntrypoint);
+        return instruction switch
+        {
+            AppCommandInstruction.Entrypoint => ([.. appCommand, .. AppCommandArgs], DefaultArgs),
+            AppCommandInstruction.DefaultArgs => (entrypoint, [.. appCommand, .. AppCommandArgs, .. DefaultArgs]),
+            _ => (entrypoint, DefaultArgs),
+        };
+    }
 
+    /// <summary>
+    /// Checks that the items do not contradict each other or the instruction (MAB3013) and returns the instruction in
+    /// effect: the given one, or the SDK's choice (DefaultArgs when ContainerEntrypoint is set, else Entrypoint).
+    /// Null means the old meaning of ContainerEntrypointArgs alone: the app's arguments.
+    /// </summary>
+    public AppCommandInstruction? Validate()
+    {
         // Before the app command items existed, ContainerEntrypointArgs alone were the app's arguments: keep that meaning.
-        if (Instruction is null && setsEntrypoint && Entrypoint.Count == 0 && DefaultArgs.Count == 0 && AppCommandArgs.Count == 0)
-            return (appCommand, EntrypointArgs);
+        if (Instruction is null && SetsEntrypoint && Entrypoint.Count == 0 && DefaultArgs.Count == 0 && AppCommandArgs.Count == 0)
+            return null;
         if (EntrypointArgs.Count > 0 && Entrypoint.Count == 0)
             throw Conflict("ContainerEntrypointArgs is set without ContainerEntrypoint. Set ContainerEntrypoint, or pass the app's arguments as ContainerAppCommandArgs.");
-
-        var instruction = Instruction ?? (setsEntrypoint ? AppCommandInstruction.DefaultArgs : AppCommandInstruction.Entrypoint);
-        IReadOnlyList<string> entrypoint = setsEntrypoint ? [.. Entrypoint, .. EntrypointArgs] : Usable(baseEntrypoint);
-        switch (instruction)
-        {
-            case AppCommandInstruction.Entrypoint:
-                if (setsEntrypoint)
-                    throw Conflict("ContainerEntrypoint is set while ContainerAppCommandInstruction is Entrypoint, which makes the app command the entrypoint. Remove ContainerEntrypoint, or set ContainerAppCommandInstruction to DefaultArgs.");
-                return ([.. appCommand, .. AppCommandArgs], DefaultArgs);
-            case AppCommandInstruction.DefaultArgs:
-                return (entrypoint, [.. appCommand, .. AppCommandArgs, .. DefaultArgs]);
-            default:
-                if (AppCommand.Count > 0 || AppCommandArgs.Count > 0)
-                    throw Conflict("ContainerAppCommand or ContainerAppCommandArgs is set while ContainerAppCommandInstruction is None, which uses no app command. Remove them, or choose Entrypoint or DefaultArgs.");
-                return (entrypoint, DefaultArgs);
-        }
+        var instruction = Instruction ?? (SetsEntrypoint ? AppCommandInstruction.DefaultArgs : AppCommandInstruction.Entrypoint);
+        if (instruction == AppCommandInstruction.Entrypoint && SetsEntrypoint)
+            throw Conflict("ContainerEntrypoint is set while ContainerAppCommandInstruction is Entrypoint, which makes the app command the entrypoint. Remove ContainerEntrypoint, or set ContainerAppCommandInstruction to DefaultArgs.");
+        if (instruction == AppCommandInstruction.None && (AppCommand.Count > 0 || AppCommandArgs.Count > 0))
+            throw Conflict("ContainerAppCommand or ContainerAppCommandArgs is set while ContainerAppCommandInstruction is None, which uses no app command. Remove them, or choose Entrypoint or DefaultArgs.");
+        return instruction;
     }
+
+    private bool SetsEntrypoint => Entrypoint.Count > 0 || EntrypointArgs.Count > 0;
 
     private static IReadOnlyList<string> Usable(IReadOnlyList<string>? baseEntrypoint) =>
         baseEntrypoint is null || baseEntrypoint is ["dotnet"] or ["/usr/bin/dotnet"] ? [] : baseEntrypoint;
