@@ -178,34 +178,16 @@ public class TaskBoundaryTests
     public void APublishIntoAFullDiskIsCodedAndLeavesNothing()
     {
         using var files = new PublishFiles(appBytes: 256 * 1024);
-        string disk = Path.Combine(files.Root, "disk");
-        Directory.CreateDirectory(disk);
-        if (Environment.UserName != "root" || Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk) != 0) return;
-        try
-        {
-            using var project = new EvaluationProject(files.PublishTarget(Path.Combine(disk, "layout")));
+        using var disk = SmallDisk.Mount(Path.Combine(files.Root, "disk"), 64);
+        using var project = new EvaluationProject(files.PublishTarget(disk.Combine("layout")));
 
-            var (ok, _, errors, _) = project.Run("PublishIt");
+        var (ok, _, errors, _) = project.Run("PublishIt");
 
-            Assert.False(ok);
-            var error = Assert.Single(errors);
-            Assert.StartsWith(ErrorCode.LayoutWriteFailed + ":", error);
-            Assert.Contains("No space left on device", error);
-            Assert.Empty(Directory.EnumerateFileSystemEntries(disk));
-        }
-        finally
-        {
-            if (Run("umount", disk) != 0) Run("umount", "-l", disk);
-        }
-    }
-
-    private static int Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        process.WaitForExit(10_000);
-        return process.HasExited ? process.ExitCode : -1;
+        Assert.False(ok);
+        var error = Assert.Single(errors);
+        Assert.StartsWith(ErrorCode.LayoutWriteFailed + ":", error);
+        Assert.Contains("No space left on device", error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(disk.Path));
     }
 
     /// <summary>A published app (one file) and a scratch base image in an OCI layout, for a PublishContainerImages call.</summary>

@@ -98,30 +98,6 @@ public class FaultTableTests
         Assert.DoesNotContain("   at ", coded.Message);
     }
 
-    [Fact]
-    public async Task LayoutPathsThatCannotBeWrittenAreCoded()
-    {
-        using var world = new World();
-        File.WriteAllText(world.Temp.Combine("file"), "x");
-
-        var error = await Assert.ThrowsAsync<MabException>(() => world.PublishAsync(new OciLayoutDestination(world.Temp.Combine("file", "layout")), CancellationToken.None));
-
-        Assert.Equal(ErrorCode.LayoutPathUnusable, error.Code);
-    }
-
-    [Fact]
-    public async Task AFullDiskIsCoded()
-    {
-        using var world = new World();
-        using var disk = SmallDisk.TryMount(world.Temp.Combine("disk"), 64);
-        if (disk is null) return;
-
-        var error = await Assert.ThrowsAsync<MabException>(() => world.PublishAsync(new OciLayoutDestination(disk.Combine("layout")), CancellationToken.None));
-
-        Assert.Equal(ErrorCode.LayoutWriteFailed, error.Code);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(disk.Path));
-    }
-
     /// <summary>A fake registry with a two-platform base and two pushed app images, behind injectable faults, and a published app on disk.</summary>
     private sealed class World : IDisposable
     {
