@@ -127,11 +127,11 @@ internal sealed class BlobUploader
                     throw Protocol(target, $"lost the upload of {descriptor.Digest} to {target.Repository} {failures} times");
                 session = await OpenAsync(target, descriptor, cancellationToken).ConfigureAwait(false);
             }
-            catch (UploadInterruption failure)
+            catch (RegistryTransientException failure)
             {
                 // A token that expired mid-upload is renewed already; that is no reason to wait or to give up sooner.
                 bool renewed = failure.Status == HttpStatusCode.Unauthorized && ++renewals <= MaxRenewals;
-                if (!renewed && ++failures >= Http.Retry.MaxAttempts) throw failure.Cause.GiveUp(failures);
+                if (!renewed && ++failures >= Http.Retry.MaxAttempts) throw failure.GiveUp(failures);
                 Http.Log.Write(BuildLogLevel.Info, $"{failure.Message} on {target.Registry}; resuming.");
                 if (renewed) continue; // refused before any byte was taken: the same session goes on
                 if (!chunked && failure.BrokeMidBody && ++breaks >= BreaksBeforeChunks && _capabilities.AcceptsChunks)
@@ -155,12 +155,12 @@ internal sealed class BlobUploader
         var request = new RegistryRequest(target.Registry, HttpMethod.Put, session.CloseUri(descriptor.Digest), AuthScope.Push(target.Repository), $"PUT blob {descriptor.Digest} to {target.Repository}")
         {
             Replayable = false,
-            Allowed = UploadInterruption.Allowing(HttpStatusCode.NotFound),
+            Allowed = [HttpStatusCode.NotFound],
             Content = withBody
                 ? ct => UploadBody.OpenAsync(blob, 0, descriptor.Size, chunk: false, report, ct)
                 : UploadBody.Empty,
         };
-        using var response = await UploadInterruption.SendAsync(Http, request, cancellationToken).ConfigureAwait(false);
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             Http.Log.Write(BuildLogLevel.Info, $"Registry {target.Registry} no longer knows the upload of {descriptor.Digest} (404); starting it again.");

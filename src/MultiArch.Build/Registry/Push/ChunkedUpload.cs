@@ -59,11 +59,11 @@ internal sealed class ChunkedUpload
             var request = new RegistryRequest(target.Registry, Patch, session.Location, AuthScope.Push(target.Repository), $"PATCH chunk {start}-{start + length - 1} of {blob.Descriptor.Digest} to {target.Repository}")
             {
                 Replayable = false,
-                Allowed = UploadInterruption.Allowing(Refusals),
+                Allowed = Refusals,
                 Content = ct => UploadBody.OpenAsync(blob, start, length, chunk: true, report, ct),
             };
             session.SentChunks = true;
-            using var response = await UploadInterruption.SendAsync(Http, request, cancellationToken).ConfigureAwait(false);
+            using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var status = response.StatusCode;
             if (status is HttpStatusCode.Accepted or HttpStatusCode.Created)
             {

@@ -94,7 +94,7 @@ internal sealed class RegistryHttp : IDisposable
                     throw authenticator is null ? RegistryAuthenticator.Rejected(request, codes) : await authenticator.RefusedAsync(request, codes).ConfigureAwait(false);
                 if (status == HttpStatusCode.Forbidden) throw RegistryErrors.Denied(request, codes);
                 if (!RetryPolicy.IsRetryable(status)) throw RegistryErrors.Failed(request, status, codes, attempt);
-                if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} answered {(int)status}", status) { Codes = codes };
+                if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} answered {(int)status}", status) { Codes = codes, RetryAfter = response.Headers.RetryAfter };
                 if (attempt >= Retry.MaxAttempts) throw RegistryErrors.Failed(request, status, codes, attempt);
                 Log.Write(BuildLogLevel.Info, $"{request.Operation} on {request.Registry} answered {(int)status}; retrying.");
                 await Retry.WaitAsync(attempt + 1, response.Headers.RetryAfter, cancellationToken).ConfigureAwait(false);

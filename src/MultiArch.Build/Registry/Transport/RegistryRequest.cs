@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using MultiArch.Build.Registry.Auth;
 
 namespace MultiArch.Build.Registry.Transport;
@@ -59,7 +60,10 @@ internal sealed class RegistryRequest
     public const long DefaultMaxBodyBytes = 16 * 1024 * 1024;
 }
 
-/// <summary>A failure worth trying again (connection error or 408/429/5xx) on a request the transport may not replay itself.</summary>
+/// <summary>
+/// A failure worth trying again (a broken connection, new credentials, or 408/429/5xx) on a request the transport may
+/// not replay itself: part of an upload body may have reached the registry, so the uploader decides how to go on.
+/// </summary>
 internal sealed class RegistryTransientException : Exception
 {
     public RegistryTransientException(RegistryRequest request, string message, HttpStatusCode? status, Exception? inner = null)
@@ -72,6 +76,12 @@ internal sealed class RegistryTransientException : Exception
     public RegistryRequest Request { get; }
 
     public HttpStatusCode? Status { get; }
+
+    /// <summary>True when the connection broke before an answer came: part of the body may be on the registry.</summary>
+    public bool BrokeMidBody => Status is null;
+
+    /// <summary>The registry's Retry-After on a 429 or 503; null when it sent none or the connection broke.</summary>
+    public RetryConditionHeaderValue? RetryAfter { get; init; }
 
     /// <summary>The registry's <c>errors[].code</c> values from the failed answer, if it sent any.</summary>
     public string Codes { get; init; } = "";
