@@ -20,6 +20,8 @@ public sealed class ContainerdDaemon : IDisposable
     private readonly string _directory;
     private readonly bool _systemStateExisted;
     private readonly HashSet<string> _systemStateBefore;
+    private readonly object _logLock = new();
+    private StreamWriter? _log;
 
     private ContainerdDaemon(string directory)
     {
@@ -46,9 +48,9 @@ public sealed class ContainerdDaemon : IDisposable
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(config);
         _process = Process.Start(start) ?? throw new InvalidOperationException("containerd did not start.");
-        var log = new StreamWriter(LogPath) { AutoFlush = true };
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        _log = new StreamWriter(LogPath) { AutoFlush = true };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -118,6 +120,13 @@ public sealed class ContainerdDaemon : IDisposable
         throw new TimeoutException($"containerd did not answer on {Address} within {StartTimeout.TotalSeconds} s: {ReadLog()}");
     }
 
+    // Lines can still arrive after Dispose closed the log; they are dropped.
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_logLock) _log?.WriteLine(line);
+    }
+
     private string ReadLog()
     {
         try { return File.Exists(LogPath) ? File.ReadAllText(LogPath) : ""; }
@@ -165,6 +174,11 @@ public sealed class ContainerdDaemon : IDisposable
             _process.WaitForExit(10_000);
         }
         _process.Dispose();
+        lock (_logLock)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
         RemoveSystemStateAdded();
         try { Directory.Delete(_directory, recursive: true); }
         catch (IOException) { }

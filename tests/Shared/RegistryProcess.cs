@@ -9,8 +9,9 @@ namespace MultiArch.Build.Testing;
 /// temporary storage and log, and config sections the test adds (<c>auth:</c>, <c>tls:</c>). Files those sections name
 /// are written into <see cref="Directory"/> first. It is ready when its port accepts connections (the registry listens
 /// only once it is set up, with or without TLS). A test can <see cref="Kill"/> it and <see cref="RestartAsync"/> it on
-/// the same port, storage and secret, as an orchestrator restarts a registry. Killed and its folder removed on dispose;
-/// it is a child of the test host, so it ends with the test run. <see cref="RegistryFixture"/> is the xunit face of it.
+/// the same port, storage and secret, as an orchestrator restarts a registry. Killed and its folder removed on dispose,
+/// and only then: on Linux a child process outlives a test host that ends without disposing it, so every owner
+/// disposes it. <see cref="RegistryFixture"/> is the xunit face of it.
 /// </summary>
 public sealed class RegistryProcess : IAsyncDisposable
 {
