@@ -38,14 +38,17 @@ public sealed record LayerWriterOptions
     public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
 
     /// <summary>
-    /// The largest number of threads a layer is compressed on; 0 (the default) means one per core, up to
-    /// <see cref="MaxDefaultCompressionThreads"/>. The layer's bytes are the same for any value.
+    /// The most blocks of one layer compressed at once; 0 (the default) means one per core, up to
+    /// <see cref="MaxDefaultCompressionThreads"/>. All layers share the process's compression threads
+    /// (one per core, up to the same limit), so a larger value does not add threads. The layer's bytes
+    /// are the same for any value.
     /// </summary>
     public int CompressionThreads { get; init; }
 
     /// <summary>
-    /// The thread count used when <see cref="CompressionThreads"/> is 0. Each thread keeps two 1 MiB
-    /// blocks in flight, so this bounds the writer's memory on machines with many cores.
+    /// The process's compression thread count, and a layer's concurrency when <see cref="CompressionThreads"/>
+    /// is 0, on machines with more cores. A layer keeps two 1 MiB blocks in flight per unit of concurrency,
+    /// so this bounds each writer's memory on machines with many cores.
     /// </summary>
     public const int MaxDefaultCompressionThreads = 16;
 
@@ -60,7 +63,7 @@ public sealed record LayerWriterOptions
     internal bool IsCompressed => Compression != LayerCompression.None;
 
     internal int EffectiveCompressionThreads =>
-        CompressionThreads > 0 ? CompressionThreads : Math.Min(Environment.ProcessorCount, MaxDefaultCompressionThreads);
+        CompressionThreads > 0 ? CompressionThreads : CompressionWorkers.Count;
 
     internal void Validate()
     {

@@ -4,17 +4,18 @@ using System.Collections.Concurrent;
 namespace MultiArch.Build.Layers;
 
 /// <summary>
-/// A write-only stream that cuts what is written into fixed-size blocks, compresses them on several
-/// threads and writes the results to <c>output</c> in order, framed by a <see cref="BlockFormat"/>.
-/// The output depends only on the bytes written, never on the thread count or timing.
+/// A write-only stream that cuts what is written into fixed-size blocks, compresses them on the
+/// process's shared <see cref="CompressionWorkers"/> and writes the results to <c>output</c> in order,
+/// framed by a <see cref="BlockFormat"/>. The output depends only on the bytes written, never on the
+/// concurrency or timing.
 /// </summary>
 /// <remarks>
-/// Memory stays flat: at most twice as many blocks as threads are in flight (filled, being
-/// compressed, or waiting to be written), and a writer that gets ahead waits for the oldest one.
-/// Compressed blocks are written to <c>output</c> on the writer's own thread, so a hashing stream
-/// there sees them in order. Compression threads are dedicated threads, not the thread pool, so a
-/// writer blocked on them never starves the pool that the file reads complete on; and they start
-/// only once a second block exists, so a small layer is compressed on the writer's thread alone.
+/// At most <c>concurrency</c> of this stream's blocks are queued or compressing at once; the rest wait
+/// here and go to the workers as earlier ones finish. Memory stays flat: at most twice
+/// <c>concurrency</c> blocks are in flight (filled, being compressed, or waiting to be written), and a
+/// writer that gets ahead waits for the oldest one. Compressed blocks are written to <c>output</c> on
+/// the writer's own thread, so a hashing stream there sees them in order. Nothing goes to the workers
+/// until a second block exists, so a small layer is compressed on the writer's thread alone.
 /// Call <see cref="FinishAsync"/> to write the last block and the trailer; disposing without it
 /// abandons the output.
 /// </remarks>
@@ -22,12 +23,16 @@ internal sealed class ParallelCompressionStream : Stream
 {
     private readonly Stream _output;
     private readonly BlockFormat _format;
-    private readonly int _threadCount;
+    private readonly int _concurrency;
     private readonly int _maxInFlight;
     private readonly Queue<Block> _inFlight = new();
     private readonly Stack<Block> _free = new();
-    private readonly BlockingCollection<Block> _work = new();
-    private readonly List<Thread> _threads = [];
+    private readonly ConcurrentBag<IBlockEncoder> _encoders = [];
+    // Guards _compressing and _waiting, which the writer and the workers both change.
+    private readonly object _sync = new();
+    private readonly Queue<Block> _waiting = new();
+    private int _compressing;
+    private bool _handedOff;
     private Block _current;
     private long _position;
     private bool _headerWritten;
@@ -35,17 +40,18 @@ internal sealed class ParallelCompressionStream : Stream
     private bool _disposed;
     private volatile bool _abandoned;
 
-    public ParallelCompressionStream(Stream output, BlockFormat format, int threadCount)
+    /// <param name="concurrency">How many of this stream's blocks may compress at once (the workers may be fewer).</param>
+    public ParallelCompressionStream(Stream output, BlockFormat format, int concurrency)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         _output = output;
         _format = format;
-        _threadCount = threadCount;
-        _maxInFlight = 2 * threadCount;
+        _concurrency = concurrency;
+        _maxInFlight = 2 * concurrency;
         _current = Rent();
     }
 
-    /// <summary>How many block buffers this stream has allocated: at most twice the thread count, plus the one being filled.</summary>
+    /// <summary>How many block buffers this stream has allocated: at most twice the concurrency, plus the one being filled.</summary>
     internal int BlocksAllocated { get; private set; }
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -89,11 +95,10 @@ internal sealed class ParallelCompressionStream : Stream
     public async Task FinishAsync(CancellationToken cancellationToken)
     {
         ThrowIfFinished();
-        if (_inFlight.Count == 0 && _threads.Count == 0)
+        if (!_handedOff)
         {
-            // Everything fits in one block (or the layer is empty): no thread is worth starting.
-            using var encoder = _format.CreateEncoder();
-            _current.Result = encoder.Encode(_current.Input.AsSpan(0, _current.Length), _current.Output);
+            // Everything fits in one block (or the layer is empty): not worth a trip to the workers.
+            _current.Result = Encode(_current);
             Emit(_current, wait: false);
             _current = Rent();
         }
@@ -122,10 +127,10 @@ internal sealed class ParallelCompressionStream : Stream
 
     private void HandOff()
     {
-        StartThreads();
+        _handedOff = true;
         _current.Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _inFlight.Enqueue(_current);
-        _work.Add(_current);
+        Submit(_current);
         _current = Rent();
         // Write whatever is already compressed, so finished blocks go out as early as they can.
         while (_inFlight.TryPeek(out var oldest) && oldest.Done!.Task.IsCompleted) Emit(_inFlight.Dequeue(), wait: true);
@@ -165,44 +170,61 @@ internal sealed class ParallelCompressionStream : Stream
         }
     }
 
-    private void StartThreads()
+    private void Submit(Block block)
     {
-        if (_threads.Count > 0) return;
-        for (int i = 0; i < _threadCount; i++)
+        lock (_sync)
         {
-            var thread = new Thread(Compress) { IsBackground = true, Name = "Layer compression" };
-            thread.Start();
-            _threads.Add(thread);
+            if (_compressing == _concurrency)
+            {
+                _waiting.Enqueue(block);
+                return;
+            }
+            _compressing++;
         }
+        CompressionWorkers.Run(() => Compress(block));
     }
 
-    private void Compress()
+    /// <summary>Runs on a worker: compresses one block, then hands this stream's next waiting block to the workers.</summary>
+    private void Compress(Block block)
     {
-        IBlockEncoder? encoder = null;
         try
         {
-            foreach (var block in _work.GetConsumingEnumerable())
+            if (_abandoned) block.Done!.TrySetCanceled();
+            else
             {
-                if (_abandoned)
-                {
-                    block.Done!.TrySetCanceled();
-                    continue;
-                }
-                try
-                {
-                    encoder ??= _format.CreateEncoder();
-                    block.Result = encoder.Encode(block.Input.AsSpan(0, block.Length), block.Output);
-                    block.Done!.TrySetResult();
-                }
-                catch (Exception e)
-                {
-                    block.Done!.TrySetException(e);
-                }
+                block.Result = Encode(block);
+                block.Done!.TrySetResult();
             }
+        }
+        catch (Exception e)
+        {
+            block.Done!.TrySetException(e);
+        }
+        Block? next;
+        lock (_sync)
+        {
+            if (!_waiting.TryDequeue(out next))
+            {
+                _compressing--;
+                return;
+            }
+        }
+        // To the back of the shared queue, so layers written at once take turns.
+        CompressionWorkers.Run(() => Compress(next));
+    }
+
+    // An encoder serves one block at a time; this stream keeps as many as compress at once, and
+    // each goes back before its block is marked done, so all are back once every block is.
+    private EncodedBlock Encode(Block block)
+    {
+        if (!_encoders.TryTake(out var encoder)) encoder = _format.CreateEncoder();
+        try
+        {
+            return encoder.Encode(block.Input.AsSpan(0, block.Length), block.Output);
         }
         finally
         {
-            encoder?.Dispose();
+            _encoders.Add(encoder);
         }
     }
 
@@ -230,16 +252,27 @@ internal sealed class ParallelCompressionStream : Stream
         if (disposing && !_disposed)
         {
             _disposed = true;
-            // Threads drop the blocks still queued and end; only then may the buffers go back.
-            _abandoned = !_finished;
-            _work.CompleteAdding();
-            foreach (var thread in _threads) thread.Join();
-            _work.Dispose();
+            // The workers drop this stream's blocks still queued; only once every block is done may
+            // the buffers and encoders go.
+            lock (_sync)
+            {
+                _abandoned = !_finished;
+                while (_waiting.TryDequeue(out var waiting)) waiting.Done!.TrySetCanceled();
+            }
+            foreach (var block in _inFlight) WaitQuietly(block.Done!.Task);
+            foreach (var encoder in _encoders) encoder.Dispose();
+            _encoders.Clear();
             foreach (var block in _inFlight.Concat(_free).Append(_current)) ArrayPool<byte>.Shared.Return(block.Input);
             _inFlight.Clear();
             _free.Clear();
         }
         base.Dispose(disposing);
+    }
+
+    private static void WaitQuietly(Task task)
+    {
+        try { task.Wait(); }
+        catch (AggregateException) { /* the failure was reported to the writer, or the block was dropped */ }
     }
 
     public override void Flush()
