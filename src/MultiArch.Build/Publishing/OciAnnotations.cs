@@ -52,9 +52,9 @@ public static class OciAnnotations
     /// A Docker manifest gets only the user's own: the Docker schemas define no annotations, and the same
     /// values still reach the config as labels. (An index gets the same rule from <see cref="IndexComposer"/>.)
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ForManifest(IReadOnlyDictionary<string, string> generated, BaseImageOrigin? origin, IReadOnlyDictionary<string, string> own, string mediaType)
+    public static IReadOnlyDictionary<string, string> ForManifest(IReadOnlyDictionary<string, string> generated, BaseImageOrigin? origin, IReadOnlyDictionary<string, string> own, ImageFormat family)
     {
-        if (generated.Count == 0 || MediaTypes.IsDocker(mediaType)) return own;
+        if (generated.Count == 0 || family == ImageFormat.Docker) return own;
         var result = new Dictionary<string, string>(WithBase(generated, origin), StringComparer.Ordinal);
         foreach (var (key, value) in own) result[key] = value;
         return result;

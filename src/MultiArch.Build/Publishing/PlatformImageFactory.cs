@@ -37,8 +37,9 @@ public sealed class PlatformImageFactory
 
     public async Task<ImageArtifact> BuildAsync(ContainerPublishRequest request, PublishedPlatform platform, BaseImage baseImage, CancellationToken cancellationToken)
     {
-        // Before any layer is written: a Docker base with no ContainerImageFormat makes a Docker image, which cannot hold zstd layers.
-        LayerCompressions.EnsureSupportedBy(request.LayerCompression, request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType));
+        // The image's family: forced, or the base's. Checked before any layer is written: a Docker image cannot hold zstd layers.
+        var family = request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType);
+        LayerCompressions.EnsureSupportedBy(request.LayerCompression, family);
         var entries = PublishLayerSource.EntriesFor(platform, request.WorkingDirectory);
         var plan = PlannerFor(_strategy, platform, PublishLayerSource.ImageRootOf(request.WorkingDirectory)).Plan(entries);
         var layers = new List<NewLayer>();
@@ -49,8 +50,7 @@ public sealed class PlatformImageFactory
                 CreatedBy: $"MultiArch.Build: {planned.Name} layer of {platform.Target.RuntimeIdentifier} publish",
                 Comment: "multiarch.build." + planned.Name));
         }
-        var edits = EditsFor(request, baseImage);
-        return ImageBuilder.Build(baseImage, layers, edits, request.Format);
+        return ImageBuilder.Build(baseImage, layers, EditsFor(request, baseImage, family), family);
     }
 
     private async Task<LayerResult> WriteAsync(PlannedLayer planned, PublishedPlatform platform, CancellationToken cancellationToken)
@@ -62,7 +62,7 @@ public sealed class PlatformImageFactory
         return result.Layer;
     }
 
-    private static ImageConfigEdits EditsFor(ContainerPublishRequest request, BaseImage baseImage)
+    private static ImageConfigEdits EditsFor(ContainerPublishRequest request, BaseImage baseImage, ImageFormat family)
     {
         string os = baseImage.Platform?.OS ?? baseImage.Config.OS;
         var (entrypoint, cmd) = request.Execution.ProcessFor(os, request.WorkingDirectory, baseImage.Config.Config?.Entrypoint);
@@ -72,7 +72,7 @@ public sealed class PlatformImageFactory
             Cmd = cmd,
             WorkingDir = request.WorkingDirectory,
             User = !string.IsNullOrWhiteSpace(request.User) ? request.User : AppUidOf(baseImage.Config),
-            Annotations = OciAnnotations.ForManifest(request.GeneratedAnnotations, baseImage.Origin, request.Edits.Annotations, MediaTypes.ManifestFor(request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType))),
+            Annotations = OciAnnotations.ForManifest(request.GeneratedAnnotations, baseImage.Origin, request.Edits.Annotations, family),
             Labels = request.LabelBase ? OciAnnotations.WithBase(request.Edits.Labels, baseImage.Origin) : request.Edits.Labels,
         };
     }

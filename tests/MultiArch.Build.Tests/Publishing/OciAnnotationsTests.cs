@@ -54,9 +54,9 @@ public class OciAnnotationsTests
         var own = new Dictionary<string, string> { [OciAnnotations.Title] = "Mine", ["com.example.team"] = "core" };
         var origin = new BaseImageOrigin("reg/base:1", IndexDigest, Arm64Digest);
 
-        var oci = OciAnnotations.ForManifest(generated, origin, own, MediaTypes.OciManifest);
-        var docker = OciAnnotations.ForManifest(generated, origin, own, MediaTypes.DockerManifest);
-        var off = OciAnnotations.ForManifest(new Dictionary<string, string>(), origin, own, MediaTypes.OciManifest);
+        var oci = OciAnnotations.ForManifest(generated, origin, own, ImageFormat.Oci);
+        var docker = OciAnnotations.ForManifest(generated, origin, own, ImageFormat.Docker);
+        var off = OciAnnotations.ForManifest(new Dictionary<string, string>(), origin, own, ImageFormat.Oci);
 
         Assert.Equal("1.0.0", oci[OciAnnotations.Version]);
         Assert.Equal("Mine", oci[OciAnnotations.Title]);
