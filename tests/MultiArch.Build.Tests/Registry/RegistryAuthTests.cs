@@ -70,6 +70,8 @@ public class RegistryAuthTests
     [InlineData("https://other.io/token", "https://ghcr.io", false)] // ghcr.io's parent is the bare io
     [InlineData("https://127.0.0.2/token", "http://127.0.0.1:5000", false)]
     [InlineData("http://127.0.0.1:5001/token", "http://127.0.0.1:5000", true)]
+    [InlineData("http://fake.registry.test/token", "https://fake.registry.test", false)] // plain HTTP from an HTTPS registry
+    [InlineData("http://auth.registry.test/token", "http://fake.registry.test", false)] // plain HTTP to another host of the site
     public void TokenServicesGetCredentialsOnlyOnTheRegistrysHostOrSite(string realm, string registry, bool allowed) =>
         Assert.Equal(allowed, TokenRealmPolicy.MayReceiveCredentials(new Uri(realm), new Uri(registry)));
 
@@ -138,6 +140,43 @@ public class RegistryAuthTests
 
         var token = Assert.Single(registry.Requests, r => r.PathAndQuery.StartsWith("/token"));
         Assert.Equal("POST", token.Method);
+    }
+
+    [Fact]
+    public async Task AnIdentityTokenIsNeverSentToAPlainHttpTokenService()
+    {
+        string home = IdentityTokenHome("refresh-me-456");
+        var https = new FakeRegistry(new FakeAuth(FakeAuthMode.Bearer) { IdentityToken = "refresh-me-456", RealmScheme = "http" });
+        using (var client = Client(https, environment: new Dictionary<string, string> { ["HOME"] = home }))
+        {
+            var error = await Assert.ThrowsAsync<MabException>(() => client.BlobExistsAsync(Repo("app"), Digest.Compute([1]), CancellationToken.None));
+
+            Assert.Equal(ErrorCode.RegistryAuthenticationFailed, error.Code);
+            Assert.Contains("plain HTTP", error.Message);
+            Assert.DoesNotContain(https.Requests, r => r.PathAndQuery.StartsWith("/token"));
+        }
+
+        // A plain-HTTP registry may use a plain-HTTP token service on its own host only, not on another host of its site.
+        var plain = new FakeRegistry(new FakeAuth(FakeAuthMode.Bearer) { IdentityToken = "refresh-me-456", RealmScheme = "http", RealmHost = "auth.registry.test" });
+        var options = Options(plain, environment: new Dictionary<string, string> { ["HOME"] = home });
+        using (var client = new RegistryClient(new RegistryOptions { Handler = options.Handler, Environment = options.Environment, InsecureRegistries = [FakeRegistry.Host] }))
+        {
+            var error = await Assert.ThrowsAsync<MabException>(() => client.BlobExistsAsync(Repo("app"), Digest.Compute([1]), CancellationToken.None));
+
+            Assert.Equal(ErrorCode.RegistryAuthenticationFailed, error.Code);
+            var tokenRequests = plain.Requests.Where(r => r.PathAndQuery.StartsWith("/token")).ToList();
+            Assert.NotEmpty(tokenRequests);
+            Assert.All(tokenRequests, r => Assert.Equal("GET", r.Method));
+            Assert.All(tokenRequests, r => Assert.Null(r.Authorization));
+        }
+    }
+
+    private static string IdentityTokenHome(string identityToken)
+    {
+        string home = Directory.CreateTempSubdirectory("mab-home").FullName;
+        Directory.CreateDirectory(Path.Combine(home, ".docker"));
+        File.WriteAllText(Path.Combine(home, ".docker", "config.json"), "{\"auths\":{\"" + FakeRegistry.Host + "\":{\"identitytoken\":\"" + identityToken + "\"}}}");
+        return home;
     }
 
     [Fact]

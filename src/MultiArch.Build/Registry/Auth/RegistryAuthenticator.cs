@@ -95,9 +95,16 @@ internal sealed class RegistryAuthenticator
     private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(AuthChallenge challenge, AuthScope scope, CancellationToken cancellationToken)
     {
         var credential = await _credential.Value.ConfigureAwait(false);
-        if (credential is not null && !TokenRealmPolicy.MayReceiveCredentials(new Uri(challenge.Realm!), _http.Endpoint(_registry).BaseUri))
+        var realm = new Uri(challenge.Realm!);
+        var registry = _http.Endpoint(_registry).BaseUri;
+        // One check for both kinds of token request, since a refresh grant carries an identity token as much as a
+        // token request carries a password.
+        if (credential is not null && !TokenRealmPolicy.MayReceiveCredentials(realm, registry))
         {
-            _http.Log.Write(BuildLogLevel.Info, $"Registry {_registry} names the token service {new Uri(challenge.Realm!).GetLeftPart(UriPartial.Authority)}, which is neither the registry's host nor a host of its site over HTTPS; the credentials for {_registry} are not sent there, and a token is asked for anonymously.");
+            // An HTTPS registry that names a plain-HTTP token service is misconfigured; an anonymous token would only hide that.
+            if (realm.Scheme != Uri.UriSchemeHttps && registry.Scheme == Uri.UriSchemeHttps)
+                throw new MabException(ErrorCode.RegistryAuthenticationFailed, $"Registry {_registry} sends credentials to a token service over plain HTTP ({realm.GetLeftPart(UriPartial.Path)}); they are not sent. Fix the registry's auth realm to use HTTPS.");
+            _http.Log.Write(BuildLogLevel.Info, $"Registry {_registry} names the token service {realm.GetLeftPart(UriPartial.Authority)}, which is neither the registry's host nor, over HTTPS, a host of its site; the credentials for {_registry} are not sent there, and a token is asked for anonymously.");
             credential = null;
         }
         var request = credential?.IdentityToken is not null ? RefreshTokenRequest(challenge, scope, credential) : TokenRequest(challenge, scope, credential);
@@ -119,8 +126,6 @@ internal sealed class RegistryAuthenticator
         query.AddRange(scope.Scopes.Select(s => "scope=" + Uri.EscapeDataString(s)));
         if (credential?.UserName is { } user) query.Add("account=" + Uri.EscapeDataString(user));
         var uri = new UriBuilder(challenge.Realm!) { Query = string.Join('&', query) }.Uri;
-        if (credential is not null && uri.Scheme != Uri.UriSchemeHttps && !_http.Endpoint(_registry).IsPlainHttp)
-            throw new MabException(ErrorCode.RegistryAuthenticationFailed, $"Registry {_registry} sends credentials to a token service over plain HTTP ({uri.GetLeftPart(UriPartial.Path)}); they are not sent. Fix the registry's auth realm to use HTTPS.");
         var headers = credential is { HasPassword: true } ? new[] { ("Authorization", "Basic " + credential.BasicParameter()) } : [];
         return new RegistryRequest(_registry, HttpMethod.Get, uri, scope, $"token request for {scope}")
         {

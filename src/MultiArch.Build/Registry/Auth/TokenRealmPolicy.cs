@@ -3,17 +3,21 @@ using System.Net;
 namespace MultiArch.Build.Registry.Auth;
 
 /// <summary>
-/// Which token services may receive a registry's credentials. A 401 names the token service (the realm), and a
-/// registry that is compromised or misconfigured could name any host; credentials go only to the registry's own
-/// host, or to a host of the same site: one that shares the registry host's parent domain (Docker Hub's
-/// registry-1.docker.io sends clients to auth.docker.io). An IP address or a host whose parent is a bare
-/// top-level domain has no site beyond itself. (A realm over plain HTTP is refused separately, unless the
-/// registry itself is plain HTTP.)
+/// Which token services may receive a registry's credentials (a password or an identity token). A 401 names the token
+/// service (the realm), and a registry that is compromised or misconfigured could name any host; credentials go only
+/// over HTTPS to the registry's own host, or to a host of the same site: one that shares the registry host's parent
+/// domain (Docker Hub's registry-1.docker.io sends clients to auth.docker.io). An IP address or a host whose parent is
+/// a bare top-level domain has no site beyond itself. A realm over plain HTTP gets them only when the registry itself
+/// is plain HTTP on the same host, since then the credentials cross the same unencrypted link anyway.
 /// </summary>
 internal static class TokenRealmPolicy
 {
-    public static bool MayReceiveCredentials(Uri realm, Uri registry) =>
-        string.Equals(realm.IdnHost, registry.IdnHost, StringComparison.OrdinalIgnoreCase) || SameSite(realm.IdnHost, registry.IdnHost);
+    public static bool MayReceiveCredentials(Uri realm, Uri registry)
+    {
+        bool sameHost = string.Equals(realm.IdnHost, registry.IdnHost, StringComparison.OrdinalIgnoreCase);
+        if (realm.Scheme == Uri.UriSchemeHttps) return sameHost || SameSite(realm.IdnHost, registry.IdnHost);
+        return realm.Scheme == Uri.UriSchemeHttp && registry.Scheme == Uri.UriSchemeHttp && sameHost;
+    }
 
     private static bool SameSite(string realmHost, string registryHost)
     {
