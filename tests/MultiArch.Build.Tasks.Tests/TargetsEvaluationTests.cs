@@ -126,41 +126,6 @@ public class TargetsEvaluationTests
     }
 
     [Fact]
-    public void OverrideForAnUnlistedPlatformIsACodedError()
-    {
-        string body = Console + "<ItemGroup><ContainerPlatform Include=\"linux-musl-x64\" BaseImage=\"x/y:1\" /></ItemGroup>";
-        using var project = new EvaluationProject(body, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-arm64" });
-        var (ok, _, errors, _) = project.Run("_MultiArchComputePlatforms");
-        Assert.False(ok);
-        Assert.Contains(errors, e => e.StartsWith("MAB3007:", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void UnknownRidIsACodedErrorThatListsKnownOnes()
-    {
-        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64;osx-arm64" });
-        var (ok, _, errors, _) = project.Run("_MultiArchComputePlatforms");
-        Assert.False(ok);
-        var error = Assert.Single(errors);
-        Assert.StartsWith("MAB11", error);
-        Assert.Contains("osx-arm64", error);
-        Assert.Contains("linux-arm64", error);
-    }
-
-    [Theory]
-    [InlineData("linux-x64;win-x64", "windows/amd64 (win-x64)")]
-    [InlineData("windows/arm64", "windows/arm64 (win-arm64)")]
-    public void WindowsPlatformsAreRefusedRatherThanPushedBroken(string platforms, string named)
-    {
-        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = platforms });
-        var (ok, _, errors, _) = project.Run("_MultiArchComputePlatforms");
-        Assert.False(ok);
-        var error = Assert.Single(errors);
-        Assert.StartsWith("MAB3011:", error);
-        Assert.Contains(named, error);
-    }
-
-    [Fact]
     public void ContainerConfigDefaults()
     {
         using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64" });
@@ -184,19 +149,6 @@ public class TargetsEvaluationTests
         Assert.Equal("1.0", instance.GetPropertyValue("ContainerImageTags"));
     }
 
-    [Theory]
-    [InlineData("ContainerImageTags", "1.0;-bad", "MAB3004")]
-    [InlineData("ContainerImageFormat", "Zip", "MAB3010")]
-    [InlineData("ContainerRepository", "///", "MAB3003")]
-    [InlineData("ContainerLayerStrategy", "Layered", "MAB1250")]
-    public void BadSettingsFailBeforeAnyPlatformIsBuilt(string property, string value, string code)
-    {
-        using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64", [property] = value });
-        var (ok, _, errors, _) = project.Run("_MultiArchComputeContainerConfig");
-        Assert.False(ok);
-        Assert.Contains(errors, e => e.StartsWith(code + ":", StringComparison.Ordinal));
-    }
-
     [Fact]
     public void PushByDigestWarnsThatTagsAreNotApplied()
     {
@@ -214,16 +166,6 @@ public class TargetsEvaluationTests
     {
         using var project = new EvaluationProject(Console, globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64" });
         Assert.EndsWith("multiarch/", project.Property("PublishDir").Replace('\\', '/'));
-    }
-
-    [Fact]
-    public void LibraryIsRefusedWithACode()
-    {
-        using var project = new EvaluationProject("<PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>",
-            globalProperties: new Dictionary<string, string> { ["ContainerPlatforms"] = "linux-x64" });
-        var (ok, _, errors, _) = project.Run("_MultiArchValidateProject");
-        Assert.False(ok);
-        Assert.Contains(errors, e => e.StartsWith("MAB3001:", StringComparison.Ordinal));
     }
 
     [Fact]
