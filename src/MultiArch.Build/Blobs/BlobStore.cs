@@ -1,3 +1,4 @@
+using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Blobs;
@@ -29,7 +30,7 @@ public sealed class BlobStore : IBlobSource
 
     /// <summary>
     /// Creates a temp file in the store for content whose digest is not known yet. Call
-    /// <see cref="Commit"/> once the digest is known, or delete the file to abandon it.
+    /// <see cref="Commit"/> once the digest is known, or <see cref="Abandon"/> it.
     /// </summary>
     public (string TempPath, FileStream Stream) CreateTemp()
     {
@@ -54,6 +55,16 @@ public sealed class BlobStore : IBlobSource
         return final;
     }
 
+    /// <summary>
+    /// Removes a temp file whose write failed; best effort, so the failure that got here is the one the
+    /// caller reports, not a second one from the delete.
+    /// </summary>
+    public static void Abandon(string tempPath)
+    {
+        try { File.Delete(tempPath); }
+        catch (Exception ex) when (FileSystemFailure.Is(ex)) { }
+    }
+
     /// <summary>Stores small content (a config or manifest) and returns its descriptor.</summary>
     public Descriptor Put(string mediaType, ReadOnlySpan<byte> content)
     {
@@ -67,9 +78,17 @@ public sealed class BlobStore : IBlobSource
     {
         if (Contains(descriptor.Digest)) return false;
         var (temp, stream) = CreateTemp();
-        using (stream) stream.Write(content);
-        Commit(temp, descriptor.Digest);
-        return true;
+        try
+        {
+            using (stream) stream.Write(content);
+            Commit(temp, descriptor.Digest);
+            return true;
+        }
+        catch
+        {
+            Abandon(temp);
+            throw;
+        }
     }
 
     /// <summary>
@@ -91,13 +110,13 @@ public sealed class BlobStore : IBlobSource
                 actual = hashing.GetDigest();
             }
             if (actual != descriptor.Digest)
-                throw new Diagnostics.MabException(Diagnostics.ErrorCode.DigestMismatch, $"Blob {descriptor.Digest} arrived with digest {actual}. The source may be corrupt; try again, and if it persists, check where it came from.");
+                throw new MabException(ErrorCode.DigestMismatch, $"Blob {descriptor.Digest} arrived with digest {actual}. The source may be corrupt; try again, and if it persists, check where it came from.");
             Commit(temp, descriptor.Digest);
             return true;
         }
         catch
         {
-            File.Delete(temp);
+            Abandon(temp);
             throw;
         }
     }

@@ -53,7 +53,7 @@ public sealed class LayerWriter
         }
         catch
         {
-            File.Delete(tempPath);
+            BlobStore.Abandon(tempPath);
             throw;
         }
     }

@@ -43,7 +43,7 @@ public sealed class OciLayoutDestination : IImageDestination
         {
             foreach (var image in index.Images)
                 await WriteImageContentAsync(store, image, counter, cancellationToken).ConfigureAwait(false);
-            await PutDocumentAsync(store, index.Descriptor, index.IndexBytes, counter, cancellationToken).ConfigureAwait(false);
+            PutDocument(store, index.Descriptor, index.IndexBytes, counter);
         });
     }
 
@@ -83,12 +83,11 @@ public sealed class OciLayoutDestination : IImageDestination
     {
         foreach (var blob in image.Blobs)
             counter.Add(await store.PutAsync(blob.Descriptor, SourceReadFailure.Guard(blob.Source), cancellationToken).ConfigureAwait(false), blob.Descriptor.Size);
-        await PutDocumentAsync(store, image.Descriptor, image.ManifestBytes, counter, cancellationToken).ConfigureAwait(false);
+        PutDocument(store, image.Descriptor, image.ManifestBytes, counter);
     }
 
-    // Through PutAsync, which removes its temp file when the write fails (a full disk leaves no stray file in blobs/).
-    private static async Task PutDocumentAsync(BlobStore store, Descriptor descriptor, byte[] content, ByteCounter counter, CancellationToken cancellationToken) =>
-        counter.Add(await store.PutAsync(descriptor, new DocumentSource(content), cancellationToken).ConfigureAwait(false), content.Length);
+    private static void PutDocument(BlobStore store, Descriptor descriptor, byte[] content, ByteCounter counter) =>
+        counter.Add(store.Put(descriptor, content), content.Length);
 
     private DestinationResult Publish(Descriptor target, IReadOnlyList<string> tags, ByteCounter counter)
     {
@@ -148,12 +147,6 @@ public sealed class OciLayoutDestination : IImageDestination
             throw new MabException(ErrorCode.NotAnOciLayout,
                 $"'{layoutFile}' does not declare imageLayoutVersion {OciLayoutFormat.Version}. Only OCI image layout {OciLayoutFormat.Version} is supported; use a layout written by a current OCI tool.");
         }
-    }
-
-    private sealed class DocumentSource(byte[] content) : IBlobSource
-    {
-        public Task<Stream> OpenReadAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
-            Task.FromResult<Stream>(new MemoryStream(content, writable: false));
     }
 
     private sealed class ByteCounter
