@@ -10,8 +10,12 @@ namespace MultiArch.Build.Registry.Transport;
 /// </summary>
 internal sealed class StallTimeoutStream : ReadOnlyStream
 {
+    private static readonly Action<object?> CancelStall = static source => ((CancellationTokenSource)source!).Cancel();
     private readonly Stream _inner;
     private readonly TimeSpan _timeout;
+    // One source for every read of the stream, armed when a read starts and reset when it ends: a blob download
+    // makes thousands of reads, and a linked source and a timer per read would be as many allocations.
+    private CancellationTokenSource _stall = new();
 
     public StallTimeoutStream(Stream inner, TimeSpan timeout)
     {
@@ -27,22 +31,36 @@ internal sealed class StallTimeoutStream : ReadOnlyStream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var stall = _stall;
         stall.CancelAfter(_timeout);
         try
         {
-            return await _inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+            using (cancellationToken.UnsafeRegister(CancelStall, stall))
+                return await _inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(Describe(_timeout), ex);
         }
+        finally
+        {
+            // Disarms the timer until the next read; a source that has fired cannot be reset, so it is replaced.
+            if (!stall.TryReset())
+            {
+                stall.Dispose();
+                _stall = new CancellationTokenSource();
+            }
+        }
     }
-
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _inner.Dispose();
+        if (disposing)
+        {
+            _inner.Dispose();
+            _stall.Dispose();
+        }
         base.Dispose(disposing);
     }
 }
