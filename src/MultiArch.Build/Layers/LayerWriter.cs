@@ -63,7 +63,7 @@ public sealed class LayerWriter
         using var blob = new HashingWriteStream(file);
         using var compressor = _options.IsCompressed ? new ParallelCompressionStream(blob, Format(), _options.EffectiveCompressionThreads) : null;
         using var tar = new HashingWriteStream((Stream?)compressor ?? blob);
-        await WriteTarAsync(entries, tar, contents, cancellationToken).ConfigureAwait(false);
+        await TarStreamWriter.WriteArchiveAsync(tar, entries, _options, contents, cancellationToken).ConfigureAwait(false);
         if (compressor is not null) await compressor.FinishAsync(cancellationToken).ConfigureAwait(false);
         blob.Flush();
 
@@ -71,17 +71,6 @@ public sealed class LayerWriter
         var digest = _options.IsCompressed ? blob.GetDigest() : diffId;
         var descriptor = new Descriptor { MediaType = _options.MediaType, Digest = digest, Size = blob.BytesWritten };
         return new LayerResult(descriptor, diffId, tar.BytesWritten);
-    }
-
-    private async Task WriteTarAsync(IReadOnlyList<LayerEntry> entries, Stream tar, List<TarStreamWriter.FileContent>? contents, CancellationToken cancellationToken)
-    {
-        using var writer = new TarStreamWriter(tar, _options, contents);
-        foreach (var entry in entries)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            await writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
-        writer.Finish();
     }
 
     private BlockFormat Format() => _options.Compression switch

@@ -34,6 +34,19 @@ internal sealed class TarStreamWriter : IDisposable
         _contents = contents;
     }
 
+    /// <summary>Writes entries already put in order by <see cref="LayerTree.Arrange"/> as a whole archive: a layer, or a layout's tar.</summary>
+    /// <param name="contents">When given, receives each file's size and sha256 as its bytes are written, in entry order.</param>
+    public static async Task WriteArchiveAsync(Stream output, IReadOnlyList<LayerEntry> arranged, LayerWriterOptions options, List<FileContent>? contents, CancellationToken cancellationToken)
+    {
+        using var writer = new TarStreamWriter(output, options, contents);
+        foreach (var entry in arranged)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        writer.Finish();
+    }
+
     public async Task WriteAsync(LayerEntry entry, CancellationToken cancellationToken)
     {
         string name = entry.ImagePath.TrimStart('/');

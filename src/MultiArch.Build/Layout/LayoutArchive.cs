@@ -15,16 +15,8 @@ internal static class LayoutArchive
 {
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    public static async Task WriteAsync(string layoutRoot, Stream output, CancellationToken cancellationToken)
-    {
-        using var tar = new TarStreamWriter(output, new LayerWriterOptions { Mtime = LayerWriterOptions.MtimeFromEnvironment() });
-        foreach (var entry in Entries(layoutRoot))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            await tar.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
-        tar.Finish();
-    }
+    public static Task WriteAsync(string layoutRoot, Stream output, CancellationToken cancellationToken) =>
+        TarStreamWriter.WriteArchiveAsync(output, LayerTree.Arrange(Files(layoutRoot)), LayerWriterOptions.Default, null, cancellationToken);
 
     public static async Task ExtractAsync(string archivePath, string directory, CancellationToken cancellationToken)
     {
@@ -43,30 +35,24 @@ internal static class LayoutArchive
     }
 
     /// <summary>
-    /// Every layout path in ordinal order. Only layout content is taken: temp files and anything not named
-    /// like a blob stay out of the archive.
+    /// The layout's files; <see cref="LayerTree.Arrange"/> adds their folders and sorts them. Only layout content is
+    /// taken: temp files and anything not named like a blob stay out of the archive.
     /// </summary>
-    private static IEnumerable<LayerEntry> Entries(string layoutRoot)
+    private static IEnumerable<LayerEntry> Files(string layoutRoot)
     {
-        var entries = new List<LayerEntry>();
         foreach (var file in new[] { OciLayoutFormat.LayoutFileName, OciLayoutFormat.IndexFileName })
-            entries.Add(LayerEntry.File("/" + file, Path.Combine(layoutRoot, file), FileMode));
+            yield return LayerEntry.File("/" + file, Path.Combine(layoutRoot, file), FileMode);
         string blobs = Path.Combine(layoutRoot, OciLayoutFormat.BlobsFolderName);
-        if (Directory.Exists(blobs))
+        if (!Directory.Exists(blobs)) yield break;
+        foreach (var algorithmDir in Directory.EnumerateDirectories(blobs))
         {
-            entries.Add(LayerEntry.Directory("/" + OciLayoutFormat.BlobsFolderName));
-            foreach (var algorithmDir in Directory.EnumerateDirectories(blobs))
+            string algorithm = Path.GetFileName(algorithmDir);
+            foreach (var file in Directory.EnumerateFiles(algorithmDir))
             {
-                string algorithm = Path.GetFileName(algorithmDir);
-                string prefix = $"/{OciLayoutFormat.BlobsFolderName}/{algorithm}";
-                entries.Add(LayerEntry.Directory(prefix));
-                foreach (var file in Directory.EnumerateFiles(algorithmDir))
-                {
-                    if (Digest.TryParse(algorithm + ":" + Path.GetFileName(file), out _))
-                        entries.Add(LayerEntry.File(prefix + "/" + Path.GetFileName(file), file, FileMode));
-                }
+                string hex = Path.GetFileName(file);
+                if (Digest.TryParse(algorithm + ":" + hex, out _))
+                    yield return LayerEntry.File($"/{OciLayoutFormat.BlobsFolderName}/{algorithm}/{hex}", file, FileMode);
             }
         }
-        return entries.OrderBy(e => e.ImagePath, StringComparer.Ordinal);
     }
 }
