@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Registry.Push;
 using MultiArch.Build.Registry.Transport;
 
 namespace MultiArch.Build.Registry;
@@ -19,7 +20,6 @@ namespace MultiArch.Build.Registry;
 internal sealed class RegistryBlobStream : ReadOnlyStream
 {
     private const int MaxResumesPerTry = 10;
-    private const int SkipBufferSize = 64 * 1024;
 
     private readonly RegistryClient _client;
     private readonly ImageReference _repository;
@@ -76,7 +76,7 @@ internal sealed class RegistryBlobStream : ReadOnlyStream
             {
                 n = await _body!.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsBreak(ex, cancellationToken))
+            catch (Exception ex) when (RegistryErrors.IsConnectionFailure(ex, cancellationToken))
             {
                 await BrokeAsync(ex, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -139,25 +139,13 @@ internal sealed class RegistryBlobStream : ReadOnlyStream
     /// <summary>Reads past the bytes already hashed; a break while skipping resumes like any other.</summary>
     private async Task SkipAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[SkipBufferSize];
-        for (long left = _position; left > 0;)
+        try
         {
-            int n;
-            try
-            {
-                n = await _body!.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (IsBreak(ex, cancellationToken))
-            {
-                await BrokeAsync(ex, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            if (n == 0)
-            {
-                await BrokeAsync(new IOException($"the body ended after {_position - left} bytes while the first {_position} were skipped"), cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            left -= n;
+            await ProgressStream.SkipAsync(_body!, _position, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RegistryErrors.IsConnectionFailure(ex, cancellationToken))
+        {
+            await BrokeAsync(ex, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -176,9 +164,6 @@ internal sealed class RegistryBlobStream : ReadOnlyStream
         Http.Log.Write(BuildLogLevel.Info, $"{Operation} on {_repository.Registry} broke at byte {_position} of {_descriptor.Size} ({RegistryErrors.Describe(failure)}); resuming.");
         await Http.Retry.WaitAsync(_breaksInARow + 1, null, cancellationToken).ConfigureAwait(false);
     }
-
-    private static bool IsBreak(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && ex is IOException or HttpRequestException or TimeoutException or OperationCanceledException;
 
     private void Release()
     {

@@ -46,7 +46,7 @@ internal sealed class ProgressStream : ReadOnlyStream
         return n;
     }
 
-    /// <summary>Skips <paramref name="count"/> bytes of a stream that may not seek (a resumed upload starts mid-blob).</summary>
+    /// <summary>Skips <paramref name="count"/> bytes of a stream that may not seek (a resumed upload starts mid-blob; a resumed download from a registry that ignores Range starts at byte 0).</summary>
     public static async Task SkipAsync(Stream stream, long count, CancellationToken cancellationToken)
     {
         if (count == 0) return;
@@ -56,11 +56,11 @@ internal sealed class ProgressStream : ReadOnlyStream
             return;
         }
         var buffer = new byte[81920];
-        while (count > 0)
+        for (long left = count; left > 0;)
         {
-            int n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);
-            if (n == 0) throw new EndOfStreamException("The blob is shorter than its descriptor says.");
-            count -= n;
+            int n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+            if (n == 0) throw new EndOfStreamException($"the stream ended after {count - left} of the {count} bytes to skip");
+            left -= n;
         }
     }
 

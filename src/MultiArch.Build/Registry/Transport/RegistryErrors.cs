@@ -84,6 +84,13 @@ internal static class RegistryErrors
         return null;
     }
 
+    /// <summary>
+    /// True for a connection that failed, broke mid-body or stalled (a timeout, not the caller's cancellation): worth
+    /// sending again, or resuming a blob from where it stopped.
+    /// </summary>
+    public static bool IsConnectionFailure(Exception failure, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && failure is HttpRequestException or IOException or OperationCanceledException or TimeoutException;
+
     /// <summary>A coded error carried inside a transport failure (a blob source that failed while its bytes were being sent).</summary>
     public static MabException? CodedCause(Exception failure)
     {

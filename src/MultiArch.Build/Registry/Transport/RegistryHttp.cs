@@ -67,7 +67,7 @@ internal sealed class RegistryHttp : IDisposable
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(coded).Throw();
                 throw;
             }
-            catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
+            catch (Exception ex) when (RegistryErrors.IsConnectionFailure(ex, cancellationToken))
             {
                 if (RegistryErrors.Permanent(request, ex) is { } permanent) throw permanent;
                 if (!request.Replayable) throw new RegistryTransientException(request, $"{request.Operation} failed: {RegistryErrors.Describe(ex)}", null, ex);
@@ -132,9 +132,6 @@ internal sealed class RegistryHttp : IDisposable
         var registry = Endpoint(request.Registry).BaseUri;
         return string.Equals(request.Uri.Host, registry.Host, StringComparison.OrdinalIgnoreCase) && request.Uri.Port == registry.Port;
     }
-
-    private static bool IsConnectionFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException or TimeoutException;
 
     public void Dispose()
     {
