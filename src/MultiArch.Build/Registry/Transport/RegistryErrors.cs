@@ -9,7 +9,8 @@ namespace MultiArch.Build.Registry.Transport;
 /// <summary>Turns failed registry answers into coded errors that name the registry, the operation, the status and the registry's own error codes.</summary>
 internal static class RegistryErrors
 {
-    private const int MaxBodyBytes = 16 * 1024;
+    /// <summary>The most of an error body that is read: enough for any distribution-spec error body; an HTML error page beyond it is of no use.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
 
     /// <summary>The <c>errors[].code</c> values of a distribution-spec error body, joined; empty when there are none.</summary>
     public static async Task<string> ReadCodesAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -9,14 +9,11 @@ namespace MultiArch.Build.Registry.Transport;
 /// </summary>
 internal static class ResponseBody
 {
-    /// <summary>Enough for any distribution-spec error body; an HTML error page beyond it is of no use.</summary>
-    private const int MaxErrorBytes = 64 * 1024;
-
     /// <summary>Replaces the response's content with its bytes, read now.</summary>
     public static async Task BufferAsync(HttpResponseMessage response, RegistryRequest request, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         bool success = (int)response.StatusCode < 300 || request.Allowed.Contains(response.StatusCode);
-        long limit = success ? request.MaxBodyBytes : MaxErrorBytes;
+        long limit = success ? request.MaxBodyBytes : RegistryErrors.MaxBodyBytes;
         var received = response.Content;
         if (success && received.Headers.ContentLength is { } announced && announced > limit)
             throw RegistryErrors.TooLarge(request, announced, limit);
