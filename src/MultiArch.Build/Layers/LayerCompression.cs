@@ -1,4 +1,5 @@
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Layers;
@@ -38,12 +39,14 @@ public static class LayerCompressions
     };
 
     /// <summary>
-    /// Refuses a compression that an image of <paramref name="format"/> cannot carry: a Docker v2 manifest
-    /// has no zstd layer type. Call it once the image format is known, before any layer is written.
+    /// Refuses a compression whose layers an image of <paramref name="format"/> cannot carry, by the same rule
+    /// that converts layer media types between formats (<see cref="LayerMediaTypes"/>). Only zstd is refused, and
+    /// only in Docker images: a Docker v2 manifest has no zstd layer type. Call it once the image format is known,
+    /// before any layer is written, so the error says what to set rather than naming a media type.
     /// </summary>
     public static void EnsureSupportedBy(LayerCompression compression, ImageFormat format)
     {
-        if (compression == LayerCompression.Zstd && format == ImageFormat.Docker)
+        if (!LayerMediaTypes.TryConvertTo(MediaTypeOf(compression), format, out _))
             throw new MabException(ErrorCode.LayerCompressionNeedsOci,
                 "ContainerLayerCompression=zstd writes " + MediaTypes.OciLayerZstd + " layers, which a Docker image manifest cannot hold. " +
                 "Set ContainerImageFormat=OCI (without it, the image takes the base image's format, and this base is a Docker image), or use gzip.");
