@@ -1,15 +1,27 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace MultiArch.Build.Sdk.IntegrationTests;
+namespace MultiArch.Build.Testing;
 
-/// <summary>Reads what is in the registry with skopeo, an independent client.</summary>
+/// <summary>
+/// Reads what is in the registry with skopeo, an independent client. Credentials are skopeo's own arguments
+/// (<c>--creds user:password</c>, as <see cref="RegistryFixture.SkopeoCredentials"/> gives them), or none.
+/// </summary>
 public static class Skopeo
 {
-    public static byte[] InspectRawBytes(string reference) =>
-        System.Text.Encoding.UTF8.GetBytes(ProcessRunner.RunChecked("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + reference).Output);
+    /// <summary>The manifest or index exactly as the registry serves it.</summary>
+    public static byte[] InspectRawBytes(string reference, IReadOnlyList<string>? credentials = null) =>
+        System.Text.Encoding.UTF8.GetBytes(ProcessRunner.RunChecked("skopeo", ["inspect", "--raw", "--tls-verify=false", .. credentials ?? [], "docker://" + reference]).Output);
 
-    public static JsonElement InspectRaw(string reference) => JsonDocument.Parse(InspectRawBytes(reference)).RootElement;
+    public static JsonElement InspectRaw(string reference, IReadOnlyList<string>? credentials = null) => JsonDocument.Parse(InspectRawBytes(reference, credentials)).RootElement;
+
+    /// <summary>Copies an image from the registry into the OCI layout <paramref name="layout"/> as <paramref name="tag"/>, every blob checked against its digest on the way.</summary>
+    public static Task CopyToLayoutAsync(string reference, string layout, string tag, IReadOnlyList<string>? credentials = null) =>
+        ProcessRunner.RunCheckedAsync("skopeo", ["copy", "--src-tls-verify=false", .. SourceCredentials(credentials), "docker://" + reference, $"oci:{layout}:{tag}"]);
+
+    // copy reads with --src-creds what inspect and list-tags read with --creds.
+    private static IEnumerable<string> SourceCredentials(IReadOnlyList<string>? credentials) =>
+        (credentials ?? []).Select(argument => argument == "--creds" ? "--src-creds" : argument);
 
     public static JsonElement Config(string reference) =>
         JsonDocument.Parse(ProcessRunner.RunChecked("skopeo", "inspect", "--config", "--raw", "--tls-verify=false", "docker://" + reference).Output).RootElement;

@@ -20,10 +20,10 @@ public sealed class RegistryRestartIntegrationTests(ITestOutputHelper output)
         var index = images.TwoPlatforms(seed: 3000, layerSize: 256 * 1024);
         // Slow enough that the blobs are still going up when the registry dies.
         var slow = TinyImages.Index([.. index.Images.Select(i => ThrottledBlobSource.Slow(i, 256 * 1024))]);
-        string home = Directory.CreateTempSubdirectory("mab-restart-home").FullName;
+        using var home = new TempFolder("mab-restart-home");
         var log = new ListLog();
         // The default retry policy: 10 tries, waits doubling from 0.5 s to 10 s.
-        using var client = new RegistryClient(new RegistryOptions { Environment = RegistryEnvironment.From(new Dictionary<string, string> { ["HOME"] = home }), Log = log });
+        using var client = new RegistryClient(new RegistryOptions { Environment = RegistryEnvironment.From(new Dictionary<string, string> { ["HOME"] = home.Path }), Log = log });
         var uploading = new TaskCompletionSource();
         var progress = new Progress(p => { if (p.State == BlobProgressState.Uploading && p.BytesDone > 64 * 1024) uploading.TrySetResult(); });
         var target = new ImageReference(registry.Host, "restart/app");
@@ -40,14 +40,13 @@ public sealed class RegistryRestartIntegrationTests(ITestOutputHelper output)
         output.WriteLine($"push done at {clock.Elapsed.TotalSeconds:0.0} s; {log.Lines.Count(l => l.Contains("retrying", StringComparison.Ordinal) || l.Contains("resuming", StringComparison.Ordinal))} retries logged");
 
         Assert.Contains($"{registry.Host}/restart/app:v1", result.References);
-        using var check = new RegistryClient(new RegistryOptions { Environment = RegistryEnvironment.From(new Dictionary<string, string> { ["HOME"] = home }) });
+        using var check = new RegistryClient(new RegistryOptions { Environment = RegistryEnvironment.From(new Dictionary<string, string> { ["HOME"] = home.Path }) });
         Assert.Equal(index.Descriptor.Digest, (await check.TryGetManifestAsync(target.WithTag("v1"), CancellationToken.None))?.Digest);
         foreach (var blob in index.Images.SelectMany(i => i.Blobs))
         {
             await using var stream = await check.OpenBlobAsync(target, blob.Descriptor, CancellationToken.None);
             await stream.CopyToAsync(Stream.Null);
         }
-        Directory.Delete(home, recursive: true);
     }
 
     private sealed class Progress(Action<BlobProgress> report) : IProgress<BlobProgress>

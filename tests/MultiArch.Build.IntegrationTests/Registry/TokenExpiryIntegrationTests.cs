@@ -1,4 +1,3 @@
-using System.Text;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.IntegrationTests.Fixtures;
 using MultiArch.Build.Oci;
@@ -51,20 +50,12 @@ public sealed class TokenExpiryIntegrationTests
         await using var registry = await TokenRegistry.StartAsync(TokenKeyHeader.CertificateChain);
         using var images = new TinyImages();
         var index = images.TwoPlatforms(seed: 790);
-        string home = Directory.CreateTempSubdirectory("mab-it-token-home").FullName;
-        try
-        {
-            using var client = PusherClient(registry, home);
+        using var home = new TempFolder("mab-it-token-home");
+        using var client = PusherClient(registry, home.Path);
 
-            await new RegistryDestination(client, new ImageReference(registry.Host, "app/x5c")).WriteIndexAsync(index, ["1"], CancellationToken.None);
+        await new RegistryDestination(client, new ImageReference(registry.Host, "app/x5c")).WriteIndexAsync(index, ["1"], CancellationToken.None);
 
-            string raw = (await ProcessRunner.RunCheckedAsync("skopeo", "inspect", "--raw", "--tls-verify=false", "--creds", $"pusher:{registry.PusherPassword}", $"docker://{registry.Host}/app/x5c:1")).Output;
-            Assert.Equal(Encoding.UTF8.GetString(index.IndexBytes), raw.TrimEnd('\n'));
-        }
-        finally
-        {
-            Directory.Delete(home, recursive: true);
-        }
+        Assert.Equal(index.IndexBytes, Skopeo.InspectRawBytes($"{registry.Host}/app/x5c:1", PusherCredentials(registry)));
     }
 
     /// <summary>
@@ -77,24 +68,19 @@ public sealed class TokenExpiryIntegrationTests
         using var images = new TinyImages();
         var layer = images.AddLayer(360_000, 780);
         var image = ThrottledBlobSource.Slow(images.Image(new Platform { OS = "linux", Architecture = "amd64" }, layer), bytesPerSecond: 40_000);
-        string home = Directory.CreateTempSubdirectory("mab-it-token-home").FullName;
-        try
-        {
-            using var client = PusherClient(registry, home, log, chunked: true);
+        using var home = new TempFolder("mab-it-token-home");
+        using var client = PusherClient(registry, home.Path, log, chunked: true);
 
-            var result = await new RegistryDestination(client, new ImageReference(registry.Host, repository)).WriteImageAsync(image, ["1"], CancellationToken.None);
+        var result = await new RegistryDestination(client, new ImageReference(registry.Host, repository)).WriteImageAsync(image, ["1"], CancellationToken.None);
 
-            Assert.Equal(image.Blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
-            string copy = Path.Combine(home, "copy");
-            await ProcessRunner.RunCheckedAsync("skopeo", "copy", "--src-tls-verify=false", "--src-creds", $"pusher:{registry.PusherPassword}", $"docker://{registry.Host}/{repository}:1", $"oci:{copy}:1");
-            Assert.Equal(layer.Digest, Digest.Compute(File.ReadAllBytes(Path.Combine(copy, "blobs", "sha256", layer.Digest.Hex))));
-            return log;
-        }
-        finally
-        {
-            Directory.Delete(home, recursive: true);
-        }
+        Assert.Equal(image.Blobs.Sum(b => b.Descriptor.Size), result.BytesWritten);
+        string copy = home.Combine("copy");
+        await Skopeo.CopyToLayoutAsync($"{registry.Host}/{repository}:1", copy, "1", PusherCredentials(registry));
+        Assert.Equal(layer.Digest, Digest.Compute(File.ReadAllBytes(Path.Combine(copy, "blobs", "sha256", layer.Digest.Hex))));
+        return log;
     }
+
+    private static IReadOnlyList<string> PusherCredentials(TokenRegistry registry) => ["--creds", $"pusher:{registry.PusherPassword}"];
 
     private static RegistryClient PusherClient(TokenRegistry registry, string home, ListLog? log = null, bool chunked = false) =>
         new RegistryClient(new RegistryOptions

@@ -11,7 +11,6 @@ using MultiArch.Build.Publishing;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Auth;
 using MultiArch.Build.Registry.Push;
-using MultiArch.Build.Tests.Layout;
 using MultiArch.Build.Tests.Registry;
 using static MultiArch.Build.Tests.Registry.TestImages;
 
