@@ -30,6 +30,12 @@ public sealed class RegistryEnvironment
     /// <summary>Whether this runs as root on Unix, where podman keeps root's logins in /run/containers/0.</summary>
     public bool IsRoot { get; }
 
+    /// <summary>
+    /// The auth.json <c>podman login</c> as root writes when XDG_RUNTIME_DIR is unset, read only when <see cref="IsRoot"/>.
+    /// A test points it into its own folder, so it never writes the machine's real file.
+    /// </summary>
+    public string RootAuthPath { get; init; } = "/run/containers/0/auth.json";
+
     /// <summary>How long a credential helper may take to answer before it is stopped.</summary>
     public TimeSpan HelperTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
