@@ -7,8 +7,9 @@ namespace MultiArch.Build.Publishing;
 
 /// <summary>
 /// The preflight of a multi-platform publish, before anything is compiled: reads each registry base
-/// image's top index (or manifest) once, checks that it has an image for every wanted platform, and
-/// returns its digest. The images are then built on exactly that digest, so every platform of one build
+/// image's top index (or manifest) once, checks that it has an image for every wanted platform (one
+/// error names every missing one), reads each chosen image's manifest and config, and returns the top
+/// digest. The images are then built on exactly that digest, so every platform of one build
 /// sees the same base even if the tag moves while the build runs. A missing platform, an unknown image,
 /// an unreachable registry or refused credentials fail here in a second, not after every platform's publish.
 /// </summary>

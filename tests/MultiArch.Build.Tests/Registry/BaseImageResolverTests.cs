@@ -100,6 +100,25 @@ public class BaseImageResolverTests
     }
 
     [Fact]
+    public async Task TheCheckNamesEveryMissingPlatformBeforeFetchingAnImage()
+    {
+        var registry = new FakeRegistry();
+        var blobs = new MemoryBlobSource();
+        var index = TwoPlatformIndex(blobs, seed: 23);
+        Seed(registry, "base", index, blobs);
+        registry.PutManifest("base", MediaTypes.OciIndex, index.IndexBytes, "1.0");
+        using var client = Client(registry, purpose: CredentialPurpose.Pull);
+        Platform[] wanted = [LinuxAmd64, new() { OS = "linux", Architecture = "s390x" }, new() { OS = "linux", Architecture = "ppc64le" }];
+
+        var error = await Assert.ThrowsAsync<MabException>(() => new BaseImageResolver(client).CheckAsync(Repo("base").WithTag("1.0"), wanted, CancellationToken.None));
+
+        Assert.Equal(ErrorCode.BasePlatformNotFound, error.Code);
+        Assert.Contains("linux/s390x, linux/ppc64le", error.Message);
+        Assert.Contains("linux/amd64, linux/arm64/v8", error.Message);
+        Assert.DoesNotContain(registry.Requests, r => r.PathAndQuery.Contains("/manifests/sha256:") || r.PathAndQuery.Contains("/blobs/"));
+    }
+
+    [Fact]
     public async Task UnknownTagIsACodedError()
     {
         using var client = Client(new FakeRegistry(), purpose: CredentialPurpose.Pull);

@@ -63,17 +63,26 @@ public sealed class BaseImageResolver
         var platforms = wanted.ToList();
         if (index is not null)
         {
-            foreach (var platform in platforms) Choose(reference, index, platform);
+            // Every missing platform is named in one error, before any image is fetched, so the list is fixed in one go
+            // (resolving platform by platform would stop at the first and fetch the images before it).
+            var missing = platforms.Where(p => _selector.Select(p, index.Manifests) is null).ToList();
+            if (missing.Count > 0) throw NoImageFor(reference, index, missing);
         }
         foreach (var platform in platforms) await ResolveAsync(reference, platform, cancellationToken).ConfigureAwait(false);
         return top.Digest;
     }
 
     private Descriptor Choose(ImageReference reference, ImageIndex index, Platform wanted) =>
-        _selector.Select(wanted, index.Manifests)
-            ?? throw new MabException(ErrorCode.BasePlatformNotFound,
-                $"Base image {reference} has no image for platform {Platforms.PlatformFormatter.Format(wanted)}; it offers {_selector.Describe(index.Manifests)}. " +
-                $"Choose a base image that supports {Platforms.PlatformFormatter.Format(wanted)}, give that platform its own base with a ContainerPlatform item, or drop it from ContainerPlatforms.");
+        _selector.Select(wanted, index.Manifests) ?? throw NoImageFor(reference, index, [wanted]);
+
+    private MabException NoImageFor(ImageReference reference, ImageIndex index, IReadOnlyList<Platform> missing)
+    {
+        string names = string.Join(", ", missing.Select(Platforms.PlatformFormatter.Format));
+        bool one = missing.Count == 1;
+        return new MabException(ErrorCode.BasePlatformNotFound,
+            $"Base image {reference} has no image for platform{(one ? "" : "s")} {names}; it offers {_selector.Describe(index.Manifests)}. " +
+            $"Choose a base image that supports {names}, give {(one ? "that platform" : "each of them")} its own base with a ContainerPlatform item, or drop {(one ? "it" : "them")} from ContainerPlatforms.");
+    }
 
     /// <summary>The index or manifest a reference names, fetched once per resolver.</summary>
     private Task<Top> GetTopAsync(ImageReference reference, CancellationToken cancellationToken)
