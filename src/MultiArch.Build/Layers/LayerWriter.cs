@@ -62,13 +62,15 @@ public sealed class LayerWriter
     {
         using var blob = new HashingWriteStream(file);
         using var compressor = _options.IsCompressed ? new ParallelCompressionStream(blob, Format(), _options.EffectiveCompressionThreads) : null;
-        using var tar = new HashingWriteStream((Stream?)compressor ?? blob);
+        // An uncompressed layer's blob is its tar: one hash gives both the digest and the diff_id.
+        using var compressedTar = compressor is null ? null : new HashingWriteStream(compressor);
+        var tar = compressedTar ?? blob;
         await TarStreamWriter.WriteArchiveAsync(tar, entries, _options, contents, cancellationToken).ConfigureAwait(false);
         if (compressor is not null) await compressor.FinishAsync(cancellationToken).ConfigureAwait(false);
         blob.Flush();
 
         var diffId = tar.GetDigest();
-        var digest = _options.IsCompressed ? blob.GetDigest() : diffId;
+        var digest = compressor is null ? diffId : blob.GetDigest();
         var descriptor = new Descriptor { MediaType = _options.MediaType, Digest = digest, Size = blob.BytesWritten };
         return new LayerResult(descriptor, diffId, tar.BytesWritten);
     }
