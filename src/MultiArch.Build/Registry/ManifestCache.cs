@@ -8,7 +8,8 @@ namespace MultiArch.Build.Registry;
 /// last named. Content never changes under its digest, so fetching it again only needs the registry to confirm, with
 /// a HEAD, that it still has the manifest and lets this client read it; Docker Hub counts manifest GETs as pulls
 /// against its rate limit and HEADs not at all. The base image preflight and the publish are separate tasks with
-/// their own clients, so real clients share one cache per process; bounded, it forgets everything when full.
+/// their own clients, so the clients <see cref="RegistryClients"/> makes share one cache per process; a client made
+/// on its own keeps its own. Bounded, it forgets everything when full.
 /// </summary>
 internal sealed class ManifestCache
 {
@@ -17,7 +18,7 @@ internal sealed class ManifestCache
     private readonly ConcurrentDictionary<string, Digest> _byTag = new(StringComparer.Ordinal);
     private long _bytes;
 
-    /// <summary>The cache every client without a test handler uses.</summary>
+    /// <summary>The cache of every client <see cref="RegistryClients"/> makes.</summary>
     public static ManifestCache Shared { get; } = new();
 
     /// <summary>What the reference names as last seen: by its digest, or by the digest its tag named.</summary>

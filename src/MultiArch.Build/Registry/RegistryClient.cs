@@ -21,13 +21,13 @@ public sealed class RegistryClient : IDisposable
     {
     }
 
-    /// <param name="manifests">Where verified manifests are kept; null shares one per process, unless a test handler is in use (each client then keeps its own).</param>
+    /// <param name="manifests">Where verified manifests are kept (<see cref="RegistryClients"/> shares one per process); null keeps the client's own.</param>
     /// <param name="connection">A connection shared with the build's other client (<see cref="RegistryClients"/>); null makes one of its own.</param>
     internal RegistryClient(RegistryOptions options, CredentialPurpose purpose, ManifestCache? manifests, RegistryConnection? connection = null)
     {
         Options = options;
         Http = new RegistryHttp(Options, purpose, connection);
-        _manifests = manifests ?? (options.Handler is null ? ManifestCache.Shared : new ManifestCache());
+        _manifests = manifests ?? new ManifestCache();
     }
 
     private readonly ManifestCache _manifests;

@@ -16,17 +16,16 @@ public sealed class RegistryClients : IDisposable
 
     public RegistryClients(RegistryOptions options)
     {
-        Options = options;
         _connection = new RegistryConnection(options);
-        Pull = new RegistryClient(options, CredentialPurpose.Pull, null, _connection);
-        Push = new RegistryClient(options, CredentialPurpose.Push, null, _connection);
+        // The base image preflight and the publish are separate tasks, each with its own clients: one cache per
+        // process lets the second confirm with a HEAD what the first fetched.
+        Pull = new RegistryClient(options, CredentialPurpose.Pull, ManifestCache.Shared, _connection);
+        Push = new RegistryClient(options, CredentialPurpose.Push, ManifestCache.Shared, _connection);
     }
 
     /// <summary>The clients of one build: see <see cref="RegistryOptions.ForBuild"/>.</summary>
     public static RegistryClients ForBuild(string? insecureRegistries, IBuildLog log, string? targetRegistry) =>
         new(RegistryOptions.ForBuild(insecureRegistries, log, targetRegistry));
-
-    public RegistryOptions Options { get; }
 
     /// <summary>Reads base images and index sources, with the base images' credentials.</summary>
     public RegistryClient Pull { get; }

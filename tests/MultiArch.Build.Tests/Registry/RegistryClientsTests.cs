@@ -16,7 +16,8 @@ public class RegistryClientsTests
         // One set of resolved endpoints (and one connection pool behind them).
         Assert.Same(clients.Pull.Http.Endpoint("r.example"), clients.Push.Http.Endpoint("r.example"));
         Assert.True(clients.Push.Http.Endpoint("r.example").IsPlainHttp);
-        Assert.Equal(["push.example"], clients.Options.TargetRegistries);
+        Assert.Equal(["push.example"], clients.Pull.Options.TargetRegistries);
+        Assert.Equal(["push.example"], clients.Push.Options.TargetRegistries);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed class StallTimeoutStream : ReadOnlyStream
     public static Stream Guard(Stream inner, TimeSpan timeout) =>
         timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan ? new StallTimeoutStream(inner, timeout) : inner;
 
-    public static string Describe(TimeSpan timeout) => $"no data arrived for {timeout.TotalSeconds:0.###} s";
+    private static string Describe(TimeSpan timeout) => $"no data arrived for {timeout.TotalSeconds:0.###} s";
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
