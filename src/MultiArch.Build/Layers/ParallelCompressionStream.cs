@@ -34,7 +34,6 @@ internal sealed class ParallelCompressionStream : Stream
     private int _compressing;
     private bool _handedOff;
     private Block _current;
-    private long _position;
     private bool _headerWritten;
     private bool _finished;
     private bool _disposed;
@@ -59,13 +58,8 @@ internal sealed class ParallelCompressionStream : Stream
         ThrowIfFinished();
         while (!buffer.IsEmpty)
         {
-            int taken = Fill(buffer);
-            buffer = buffer[taken..];
-            if (_current.Length == _format.BlockSize)
-            {
-                while (_inFlight.Count >= _maxInFlight) Emit(_inFlight.Dequeue(), wait: true);
-                HandOff();
-            }
+            if (FillsBlock(buffer.Length)) EmitUntilAsync(_maxInFlight - 1, synchronously: true).GetAwaiter().GetResult();
+            buffer = buffer[Take(buffer)..];
         }
     }
 
@@ -74,13 +68,8 @@ internal sealed class ParallelCompressionStream : Stream
         ThrowIfFinished();
         while (!buffer.IsEmpty)
         {
-            int taken = Fill(buffer.Span);
-            buffer = buffer[taken..];
-            if (_current.Length == _format.BlockSize)
-            {
-                while (_inFlight.Count >= _maxInFlight) await EmitOldestAsync().ConfigureAwait(false);
-                HandOff();
-            }
+            if (FillsBlock(buffer.Length)) await EmitUntilAsync(_maxInFlight - 1, synchronously: false).ConfigureAwait(false);
+            buffer = buffer[Take(buffer.Span)..];
         }
     }
 
@@ -99,29 +88,29 @@ internal sealed class ParallelCompressionStream : Stream
         {
             // Everything fits in one block (or the layer is empty): not worth a trip to the workers.
             _current.Result = Encode(_current);
-            Emit(_current, wait: false);
-            _current = Rent();
+            WriteBlock(_current);
+            _current.Length = 0;
         }
         else if (_current.Length > 0)
         {
-            while (_inFlight.Count >= _maxInFlight) await EmitOldestAsync().ConfigureAwait(false);
+            await EmitUntilAsync(_maxInFlight - 1, synchronously: false).ConfigureAwait(false);
             HandOff();
         }
-        while (_inFlight.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            await EmitOldestAsync().ConfigureAwait(false);
-        }
+        await EmitUntilAsync(0, synchronously: false, cancellationToken).ConfigureAwait(false);
         _format.WriteTrailer(_output);
         _finished = true;
     }
 
-    private int Fill(ReadOnlySpan<byte> buffer)
+    /// <summary>True when writing <paramref name="length"/> more bytes fills the current block, which then needs a place in flight.</summary>
+    private bool FillsBlock(int length) => length >= _format.BlockSize - _current.Length;
+
+    /// <summary>Copies what fits into the current block and hands the block off once it is full.</summary>
+    private int Take(ReadOnlySpan<byte> buffer)
     {
         int taken = Math.Min(buffer.Length, _format.BlockSize - _current.Length);
         buffer[..taken].CopyTo(_current.Input.AsSpan(_current.Length));
         _current.Length += taken;
-        _position += taken;
+        if (_current.Length == _format.BlockSize) HandOff();
         return taken;
     }
 
@@ -133,41 +122,50 @@ internal sealed class ParallelCompressionStream : Stream
         Submit(_current);
         _current = Rent();
         // Write whatever is already compressed, so finished blocks go out as early as they can.
-        while (_inFlight.TryPeek(out var oldest) && oldest.Done!.Task.IsCompleted) Emit(_inFlight.Dequeue(), wait: true);
+        while (_inFlight.TryPeek(out var oldest) && oldest.Done!.Task.IsCompleted) EmitOldest();
     }
 
-    private async Task EmitOldestAsync()
+    /// <summary>
+    /// Writes the oldest blocks, waiting for each to be compressed, until at most <paramref name="left"/> are in
+    /// flight. A synchronous write waits on its own thread; an asynchronous one holds no thread while it waits.
+    /// </summary>
+    private async ValueTask EmitUntilAsync(int left, bool synchronously, CancellationToken cancellationToken = default)
     {
-        var oldest = _inFlight.Dequeue();
-        try
+        while (_inFlight.Count > left)
         {
-            await oldest.Done!.Task.ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            // A failed block's error is thrown by EmitOldest, which also takes the block back.
+            var done = _inFlight.Peek().Done!.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (synchronously) done.GetAwaiter().GetResult();
+            else await done;
+            EmitOldest();
         }
-        catch
-        {
-            Return(oldest);
-            throw;
-        }
-        Emit(oldest, wait: false);
     }
 
-    private void Emit(Block block, bool wait)
+    /// <summary>Writes the oldest block, which is done, or throws the error that compressing it raised.</summary>
+    private void EmitOldest()
     {
+        var block = _inFlight.Dequeue();
         try
         {
-            if (wait) block.Done!.Task.GetAwaiter().GetResult();
-            if (!_headerWritten)
-            {
-                _format.WriteHeader(_output);
-                _headerWritten = true;
-            }
-            _format.Add(block.Length, block.Result);
-            _output.Write(block.Output.GetBuffer(), block.Result.Offset, block.Result.Length);
+            block.Done!.Task.GetAwaiter().GetResult();
+            WriteBlock(block);
         }
         finally
         {
             Return(block);
         }
+    }
+
+    private void WriteBlock(Block block)
+    {
+        if (!_headerWritten)
+        {
+            _format.WriteHeader(_output);
+            _headerWritten = true;
+        }
+        _format.Add(block.Length, block.Result);
+        _output.Write(block.Output.GetBuffer(), block.Result.Offset, block.Result.Length);
     }
 
     private void Submit(Block block)
@@ -283,7 +281,7 @@ internal sealed class ParallelCompressionStream : Stream
     public override bool CanSeek => false;
     public override bool CanWrite => true;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();

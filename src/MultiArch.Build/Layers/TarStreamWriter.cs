@@ -109,7 +109,9 @@ internal sealed class TarStreamWriter : IDisposable
                     pending = ReadChunk(handle, next, offset, size, cancellationToken);
                     awaited = false;
                 }
-                // Asynchronously, so a compressor that has to wait for its threads does not hold a pool thread.
+                // Asynchronously, so while the compressor waits for a block to finish, the content does not hold a
+                // pool thread. Headers and padding are written synchronously: the rare one that fills a block can
+                // wait on this thread.
                 await _output.WriteAsync(current.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 hash?.AppendData(current, 0, read);
                 (current, next) = (next, current);
