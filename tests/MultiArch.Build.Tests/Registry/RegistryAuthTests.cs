@@ -73,7 +73,16 @@ public class RegistryAuthTests
     [InlineData("http://fake.registry.test/token", "https://fake.registry.test", false)] // plain HTTP from an HTTPS registry
     [InlineData("http://auth.registry.test/token", "http://fake.registry.test", false)] // plain HTTP to another host of the site
     public void TokenServicesGetCredentialsOnlyOnTheRegistrysHostOrSite(string realm, string registry, bool allowed) =>
-        Assert.Equal(allowed, TokenRealmPolicy.MayReceiveCredentials(new Uri(realm), new Uri(registry)));
+        Assert.Equal(allowed, CredentialPolicy.MayReceiveCredentials(new Uri(realm), new Uri(registry)));
+
+    [Theory]
+    [InlineData("https://fake.registry.test/v2/app/blobs/uploads/1", "https://fake.registry.test/", true)]
+    [InlineData("https://FAKE.registry.test:443/v2/", "https://fake.registry.test/", true)]
+    [InlineData("https://fake.registry.test:8443/v2/", "https://fake.registry.test/", false)] // another port is another service
+    [InlineData("https://storage.registry.test/upload/1", "https://fake.registry.test/", false)] // same site is not enough
+    [InlineData("http://127.0.0.1:5000/v2/", "http://127.0.0.1:5000/", true)]
+    public void RequestsCarryTheRegistrysCredentialsOnlyToTheRegistryItself(string target, string registry, bool allowed) =>
+        Assert.Equal(allowed, CredentialPolicy.IsRegistryItself(new Uri(target), new Uri(registry)));
 
     [Fact]
     public async Task BearerTokenIsFetchedWithBasicCredentialsOncePerScope()

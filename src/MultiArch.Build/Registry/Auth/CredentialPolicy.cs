@@ -3,15 +3,27 @@ using System.Net;
 namespace MultiArch.Build.Registry.Auth;
 
 /// <summary>
-/// Which token services may receive a registry's credentials (a password or an identity token). A 401 names the token
-/// service (the realm), and a registry that is compromised or misconfigured could name any host; credentials go only
-/// over HTTPS to the registry's own host, or to a host of the same site: one that shares the registry host's parent
-/// domain (Docker Hub's registry-1.docker.io sends clients to auth.docker.io). An IP address or a host whose parent is
-/// a bare top-level domain has no site beyond itself. A realm over plain HTTP gets them only when the registry itself
-/// is plain HTTP on the same host, since then the credentials cross the same unencrypted link anyway.
+/// Where a registry's credentials may go: the one place that decides it.
+/// <para>
+/// Requests to the registry's API carry its Authorization header only when they go to the registry itself, the same
+/// host and port: an upload location or a redirect may point at storage or another service, which gets nothing.
+/// </para>
+/// <para>
+/// A 401 names the token service (the realm), and a registry that is compromised or misconfigured could name any host;
+/// credentials (a password or an identity token) go only over HTTPS to the registry's own host, or to a host of the
+/// same site: one that shares the registry host's parent domain (Docker Hub's registry-1.docker.io sends clients to
+/// auth.docker.io). An IP address or a host whose parent is a bare top-level domain has no site beyond itself. A realm
+/// over plain HTTP gets them only when the registry itself is plain HTTP on the same host, since then the credentials
+/// cross the same unencrypted link anyway.
+/// </para>
 /// </summary>
-internal static class TokenRealmPolicy
+internal static class CredentialPolicy
 {
+    /// <summary>True when <paramref name="target"/> is the registry whose API root is <paramref name="registry"/>: same host, same port.</summary>
+    public static bool IsRegistryItself(Uri target, Uri registry) =>
+        string.Equals(target.IdnHost, registry.IdnHost, StringComparison.OrdinalIgnoreCase) && target.Port == registry.Port;
+
+    /// <summary>True when the token service at <paramref name="realm"/> may receive the credentials of the registry at <paramref name="registry"/>.</summary>
     public static bool MayReceiveCredentials(Uri realm, Uri registry)
     {
         bool sameHost = string.Equals(realm.IdnHost, registry.IdnHost, StringComparison.OrdinalIgnoreCase);

@@ -99,7 +99,7 @@ internal sealed class RegistryAuthenticator
         var registry = _http.Endpoint(_registry).BaseUri;
         // One check for both kinds of token request, since a refresh grant carries an identity token as much as a
         // token request carries a password.
-        if (credential is not null && !TokenRealmPolicy.MayReceiveCredentials(realm, registry))
+        if (credential is not null && !CredentialPolicy.MayReceiveCredentials(realm, registry))
         {
             // An HTTPS registry that names a plain-HTTP token service is misconfigured; an anonymous token would only hide that.
             if (realm.Scheme != Uri.UriSchemeHttps && registry.Scheme == Uri.UriSchemeHttps)

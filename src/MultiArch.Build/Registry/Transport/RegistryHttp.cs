@@ -49,8 +49,7 @@ internal sealed class RegistryHttp : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
     {
-        // Credentials go only to the registry itself, never to another host an upload location or realm points at.
-        var authenticator = request.Anonymous || !IsRegistryHost(request) ? null : Authenticator(request.Registry);
+        var authenticator = request.Anonymous || !CredentialPolicy.IsRegistryItself(request.Uri, Endpoint(request.Registry).BaseUri) ? null : Authenticator(request.Registry);
         int authRounds = 0;
         for (int attempt = 1; ; attempt++)
         {
@@ -125,12 +124,6 @@ internal sealed class RegistryHttp : IDisposable
             response.Dispose();
             throw;
         }
-    }
-
-    private bool IsRegistryHost(RegistryRequest request)
-    {
-        var registry = Endpoint(request.Registry).BaseUri;
-        return string.Equals(request.Uri.Host, registry.Host, StringComparison.OrdinalIgnoreCase) && request.Uri.Port == registry.Port;
     }
 
     public void Dispose()
