@@ -30,7 +30,10 @@ internal abstract class BlockFormat
 /// <summary>Compresses one block at a time on one thread.</summary>
 internal interface IBlockEncoder : IDisposable
 {
-    /// <summary>Compresses <paramref name="input"/> into <paramref name="output"/> (emptied first); the result says which bytes of it to write.</summary>
+    /// <summary>
+    /// Compresses <paramref name="input"/> into <paramref name="output"/> (emptied first); the result says which bytes
+    /// of its buffer (<see cref="MemoryStream.GetBuffer"/>) to write, whatever the stream's length.
+    /// </summary>
     EncodedBlock Encode(ReadOnlySpan<byte> input, MemoryStream output);
 }
 

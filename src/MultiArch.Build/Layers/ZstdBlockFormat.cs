@@ -58,10 +58,12 @@ internal sealed class ZstdBlockFormat(CompressionLevel level) : BlockFormat
 
         public EncodedBlock Encode(ReadOnlySpan<byte> input, MemoryStream output)
         {
-            // An empty input still makes a frame, so a layer is never zero bytes.
-            output.SetLength(Compressor.GetCompressBound(input.Length));
-            int written = _compressor.Wrap(input, output.GetBuffer().AsSpan(0, (int)output.Length));
-            output.SetLength(written);
+            // Straight into the buffer: growing the stream's length would zero a bound's worth of bytes
+            // per block first. An empty input still makes a frame, so a layer is never zero bytes.
+            int bound = Compressor.GetCompressBound(input.Length);
+            output.SetLength(0);
+            if (output.Capacity < bound) output.Capacity = bound;
+            int written = _compressor.Wrap(input, output.GetBuffer().AsSpan(0, bound));
             return new EncodedBlock(0, written, 0);
         }
 
