@@ -108,7 +108,7 @@ public sealed class OciLayoutDestination : IImageDestination
     /// <summary>Creates the layout, or checks that an existing folder is one this writer may add to.</summary>
     private BlobStore PrepareLayout()
     {
-        if (File.Exists(Root)) throw Errors.PathUnusable(new IOException($"'{Root}' is a file, not a folder."));
+        // A file standing at Root makes this throw, and WriteAsync reports it as the path being unusable.
         Directory.CreateDirectory(Root);
         string layoutFile = Path.Combine(Root, OciLayoutFormat.LayoutFileName);
         if (File.Exists(layoutFile))
