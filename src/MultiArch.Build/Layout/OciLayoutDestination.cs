@@ -60,7 +60,7 @@ public sealed class OciLayoutDestination : IImageDestination
         try
         {
             scope = LayoutWriteScope.Begin(Root);
-            var store = PrepareLayout();
+            var store = PrepareLayout(scope.IsNew);
             prepared = true;
             var counter = new ByteCounter();
             await writeContent(store, counter).ConfigureAwait(false);
@@ -106,7 +106,8 @@ public sealed class OciLayoutDestination : IImageDestination
     }
 
     /// <summary>Creates the layout, or checks that an existing folder is one this writer may add to.</summary>
-    private BlobStore PrepareLayout()
+    /// <param name="isNew">Whether the folder was missing or empty when the write began (<see cref="LayoutWriteScope.IsNew"/>).</param>
+    private BlobStore PrepareLayout(bool isNew)
     {
         // A file standing at Root makes this throw, and WriteAsync reports it as the path being unusable.
         Directory.CreateDirectory(Root);
@@ -117,7 +118,7 @@ public sealed class OciLayoutDestination : IImageDestination
         }
         else
         {
-            if (Directory.EnumerateFileSystemEntries(Root).Any())
+            if (!isNew)
             {
                 throw new MabException(ErrorCode.NotAnOciLayout,
                     $"'{Root}' is not empty and is not an OCI image layout (it has no {OciLayoutFormat.LayoutFileName} file). Choose an empty or new folder, or an existing layout.");
