@@ -6,9 +6,10 @@ using Microsoft.Win32.SafeHandles;
 namespace MultiArch.Build.Layers;
 
 /// <summary>
-/// A sha256 over everything that decides a layer's bytes: the writer's options (compression, media
-/// type, compression level, mtime, uid, gid; not the thread count, which never changes the bytes) and, for every entry in the order it is written, its path,
-/// kind, mode, link target, size and the sha256 of its content.
+/// A sha256 over everything that decides a layer's bytes: the writer's options (compression, which also
+/// decides the media type; compression level, mtime, uid, gid; not the thread count, which never changes
+/// the bytes) and, for every entry in the order it is written, its path, kind, mode, link target, size and
+/// the sha256 of its content.
 /// </summary>
 /// <remarks>
 /// Content is hashed rather than trusted by mtime: a fresh clone, a CI checkout or a rebuild that
@@ -20,7 +21,8 @@ internal static class LayerFingerprint
 {
     // Bump when the writer's output for the same inputs changes, so old cache entries stop matching.
     // v2: gzip layers are compressed in independent 1 MiB blocks, so their digests changed.
-    private const string FormatVersion = "multiarch.build/layer-fingerprint/v2";
+    // v3: the media type is no longer hashed beside the compression it follows from.
+    private const string FormatVersion = "multiarch.build/layer-fingerprint/v3";
 
     /// <summary>The fingerprint of the files as they are on disk now: each file is read and hashed.</summary>
     public static string Compute(IReadOnlyList<LayerEntry> arranged, LayerWriterOptions options) =>
@@ -36,7 +38,6 @@ internal static class LayerFingerprint
         using var files = contents.GetEnumerator();
         Add(hash, FormatVersion);
         Add(hash, options.Compression.ToString());
-        Add(hash, options.MediaType);
         Add(hash, options.CompressionLevel.ToString());
         Add(hash, options.Mtime);
         Add(hash, options.Uid);
