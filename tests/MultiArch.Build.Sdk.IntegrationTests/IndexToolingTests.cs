@@ -111,8 +111,7 @@ public sealed class IndexToolingTests(SdkFixture fixture)
         // A prerelease gets only its own tag.
         Assert.Equal(["1.3.0-rc.1"], Skopeo.Tags(repository));
         byte[] baseIndexBytes = Skopeo.InspectRawBytes(fixture.RuntimeBase);
-        string baseAmd64 = JsonDocument.Parse(baseIndexBytes).RootElement.GetProperty("manifests").EnumerateArray()
-            .Single(m => Skopeo.PlatformOf(m) == "linux/amd64").GetProperty("digest").GetString()!;
+        string baseAmd64 = Skopeo.DigestFor(fixture.RuntimeBase, "linux/amd64");
 
         var index = Skopeo.InspectRaw(repository + ":1.3.0-rc.1");
         var expected = new Dictionary<string, string>
@@ -156,10 +155,8 @@ public sealed class IndexToolingTests(SdkFixture fixture)
         Assert.Equal("4.5.6", Skopeo.Config(reference).GetProperty("config").GetProperty("Labels").GetProperty("org.opencontainers.image.version").GetString());
 
         // The seeded base's arm64 image is OCI: one index cannot hold both families.
-        string baseArm64 = Skopeo.InspectRaw(fixture.RuntimeBase).GetProperty("manifests").EnumerateArray()
-            .Single(m => Skopeo.PlatformOf(m) == "linux/arm64/v8").GetProperty("digest").GetString()!;
         var merge = app.MSBuild("CreateContainerIndex", NoEnvironment,
-            $"ContainerIndexSources={docker.Digest} {fixture.Registry}/dotnet/runtime@{baseArm64}",
+            $"ContainerIndexSources={docker.Digest} {Skopeo.ImageFor(fixture.RuntimeBase, "linux/arm64/v8")}",
             $"ContainerRegistry={fixture.Registry}", "ContainerRepository=e2e/docker-format", "ContainerImageTags=mixed");
         Assert.NotEqual(0, merge.ExitCode);
         Assert.Contains("MAB1307", merge.Output);

@@ -40,7 +40,7 @@ public sealed class LayerSplitTests(SdkFixture fixture)
         Assert.Contains("app/Split.runtimeconfig.json", files[2]);
         Assert.DoesNotContain(files[2], f => f.EndsWith(".so", StringComparison.Ordinal) || f.Contains("Newtonsoft", StringComparison.Ordinal));
         // A self-contained image holds exactly the publish folder: paths, bytes and modes.
-        using (var unpacked = ImageFiles.Unpack(Amd64Image(repository)))
+        using (var unpacked = ImageFiles.Unpack(Skopeo.ImageFor(repository + ":latest", "linux/amd64")))
             unpacked.AssertSameAs(ImageFiles.PublishFolderOf(app.Directory));
 
         // A no-op rebuild: the same index, no blob bytes sent, every layer taken from the cache.
@@ -56,11 +56,11 @@ public sealed class LayerSplitTests(SdkFixture fixture)
         var changedLayers = NewLayers(repository, out _);
         Assert.Equal(firstLayers.Take(2).Select(l => l.Digest), changedLayers.Take(2).Select(l => l.Digest));
         Assert.NotEqual(firstLayers[2].Digest, changedLayers[2].Digest);
-        var manifest = Skopeo.InspectRaw(Amd64Image(repository));
+        var manifest = Skopeo.InspectRaw(Skopeo.ImageFor(repository + ":latest", "linux/amd64"));
         long expected = changedLayers[2].Size + manifest.GetProperty("config").GetProperty("size").GetInt64();
         Assert.Equal(expected, changed.Meta.GetProperty("bytesUploaded").GetInt64());
 
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", repository + ":latest"]);
+        var run = Podman.Run(repository + ":latest");
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("v2 {\"Arch\":\"X64\"}", run.Output);
     }
@@ -111,20 +111,12 @@ public sealed class LayerSplitTests(SdkFixture fixture)
     /// <summary>The layers this product added (those with a multiarch.build history comment), bottom first.</summary>
     private static List<(string Digest, long Size)> NewLayers(string repository, out JsonElement config)
     {
-        string image = Amd64Image(repository);
+        string image = Skopeo.ImageFor(repository + ":latest", "linux/amd64");
         var manifest = Skopeo.InspectRaw(image);
         config = Skopeo.Config(image);
         int count = Comments(config).Count;
         return manifest.GetProperty("layers").EnumerateArray().TakeLast(count)
             .Select(l => (l.GetProperty("digest").GetString()!, l.GetProperty("size").GetInt64())).ToList();
-    }
-
-    /// <summary>The linux/amd64 image under the :latest index, by digest.</summary>
-    private static string Amd64Image(string repository)
-    {
-        var index = Skopeo.InspectRaw(repository + ":latest");
-        var child = index.GetProperty("manifests").EnumerateArray().Single(m => Skopeo.PlatformOf(m) == "linux/amd64");
-        return $"{repository}@{child.GetProperty("digest").GetString()}";
     }
 
     private static List<string> Comments(JsonElement config) =>
@@ -138,7 +130,7 @@ public sealed class LayerSplitTests(SdkFixture fixture)
         string layout = Path.Combine(Path.GetTempPath(), "mab-e2e-split-" + Guid.NewGuid().ToString("N"));
         try
         {
-            ProcessRunner.RunChecked("skopeo", "copy", "--src-tls-verify=false", "docker://" + Amd64Image(repository), "oci:" + layout + ":x");
+            ProcessRunner.RunChecked("skopeo", "copy", "--src-tls-verify=false", "docker://" + Skopeo.ImageFor(repository + ":latest", "linux/amd64"), "oci:" + layout + ":x");
             return layers.Select(l => ProcessRunner.RunChecked("tar", "-tzf", Path.Combine(layout, "blobs", "sha256", l.Digest["sha256:".Length..])).Output
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList()).ToList();
         }

@@ -69,7 +69,7 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
         Assert.Contains("index " + Skopeo.DigestOf(indexBytes), publish.Output);
 
         // podman runs the linux/amd64 image and the app prints its output.
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", "--platform", "linux/amd64", repository + ":1.0"]);
+        var run = Podman.Run(repository + ":1.0", "linux/amd64");
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("Hello from e2e on X64; A=b:c", run.Output);
     }
@@ -192,14 +192,11 @@ public sealed class MultiPlatformPublishTests(SdkFixture fixture)
             .Where(f => !f.StartsWith("obj/", StringComparison.Ordinal) && !f.StartsWith("bin/", StringComparison.Ordinal) && f.Contains("multiarch", StringComparison.Ordinal));
         Assert.Empty(strays);
 
-        var baseIndex = Skopeo.InspectRaw(fixture.AspNetBase);
-        var index = Skopeo.InspectRaw(repository + ":latest");
-        var amd64 = index.GetProperty("manifests").EnumerateArray().Single(m => Skopeo.PlatformOf(m) == "linux/amd64");
-        var baseAmd64 = baseIndex.GetProperty("manifests").EnumerateArray().Single(m => Skopeo.PlatformOf(m) == "linux/amd64");
-        var baseLayers = Skopeo.LayerDigests(Skopeo.InspectRaw($"{fixture.Registry}/dotnet/aspnet@{baseAmd64.GetProperty("digest").GetString()}"));
-        var layers = Skopeo.LayerDigests(Skopeo.InspectRaw($"{repository}@{amd64.GetProperty("digest").GetString()}"));
+        string amd64 = Skopeo.ImageFor(repository + ":latest", "linux/amd64");
+        var baseLayers = Skopeo.LayerDigests(Skopeo.InspectRaw(Skopeo.ImageFor(fixture.AspNetBase, "linux/amd64")));
+        var layers = Skopeo.LayerDigests(Skopeo.InspectRaw(amd64));
         Assert.Equal(baseLayers, layers.Take(baseLayers.Count));
-        var config = Skopeo.Config($"{repository}@{amd64.GetProperty("digest").GetString()}").GetProperty("config");
+        var config = Skopeo.Config(amd64).GetProperty("config");
         Assert.True(config.GetProperty("ExposedPorts").TryGetProperty("8080/tcp", out _));
     }
 }

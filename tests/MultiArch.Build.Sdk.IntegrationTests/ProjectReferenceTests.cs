@@ -48,7 +48,7 @@ public sealed class ProjectReferenceTests(SdkFixture fixture)
         // Fresh publishes of the same sources give the same index, every time.
         Assert.Single(digests.Distinct());
 
-        var run10 = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", "--platform", "linux/amd64", repository + ":run10"]);
+        var run10 = Podman.Run(repository + ":run10", "linux/amd64");
         Assert.True(run10.ExitCode == 0, run10.All);
         Assert.Contains("app+lib1+{\"From\":\"lib2\"}", run10.Output);
     }
@@ -87,7 +87,7 @@ public sealed class ProjectReferenceTests(SdkFixture fixture)
                 Assert.Equal(["linux/amd64", "linux/arm64/v8"], index.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf));
             }
         }
-        var run2 = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", "--platform", "linux/amd64", $"{fixture.Registry}/e2e/sln-second:run2"]);
+        var run2 = Podman.Run($"{fixture.Registry}/e2e/sln-second:run2", "linux/amd64");
         Assert.True(run2.ExitCode == 0, run2.All);
         Assert.Contains("second+lib1+{\"From\":\"lib2\"}", run2.Output);
     }

@@ -101,13 +101,11 @@ public sealed class SdkHabitsTests(SdkFixture fixture)
         AssertTagIsTheTwoPlatformIndex("e2e/container-rids", "latest");
 
         // DefaultArgs: the app command is the image's command, after the entrypoint (the base has none).
-        var index = Skopeo.InspectRaw($"{fixture.Registry}/e2e/container-rids:latest");
-        string amd64 = index.GetProperty("manifests").EnumerateArray().Single(m => Skopeo.PlatformOf(m) == "linux/amd64").GetProperty("digest").GetString()!;
-        var config = Skopeo.Config($"{fixture.Registry}/e2e/container-rids@{amd64}").GetProperty("config");
+        var config = Skopeo.Config(Skopeo.ImageFor($"{fixture.Registry}/e2e/container-rids:latest", "linux/amd64")).GetProperty("config");
         Assert.False(config.TryGetProperty("Entrypoint", out var entrypoint) && entrypoint.ValueKind == JsonValueKind.Array && entrypoint.GetArrayLength() > 0);
         Assert.Equal(["dotnet", "/app/Rids.dll", "--greet"], config.GetProperty("Cmd").EnumerateArray().Select(e => e.GetString()));
 
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", "--platform", "linux/amd64", $"{fixture.Registry}/e2e/container-rids:latest"]);
+        var run = Podman.Run($"{fixture.Registry}/e2e/container-rids:latest", "linux/amd64");
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("args: --greet", run.Output);
     }

@@ -35,6 +35,28 @@ public static class Skopeo
         return tags.ValueKind == JsonValueKind.Array ? tags.EnumerateArray().Select(t => t.GetString()!).ToList() : [];
     }
 
+    /// <summary>
+    /// The image for one platform (<c>linux/amd64</c>, <c>linux/arm64/v8</c>) of the index <paramref name="reference"/>
+    /// names, as <c>repository@digest</c>; exactly one entry must have that platform.
+    /// </summary>
+    public static string ImageFor(string reference, string platform)
+    {
+        var entry = InspectRaw(reference).GetProperty("manifests").EnumerateArray().Single(m => PlatformOf(m) == platform);
+        return $"{RepositoryOf(reference)}@{entry.GetProperty("digest").GetString()}";
+    }
+
+    /// <summary>The digest of <see cref="ImageFor"/>'s image.</summary>
+    public static string DigestFor(string reference, string platform) => ImageFor(reference, platform).Split('@')[1];
+
+    // registry/repo:tag or registry/repo@digest -> registry/repo (a registry's :port comes before the last '/').
+    private static string RepositoryOf(string reference)
+    {
+        int at = reference.IndexOf('@');
+        if (at >= 0) return reference[..at];
+        int colon = reference.LastIndexOf(':');
+        return colon > reference.LastIndexOf('/') ? reference[..colon] : reference;
+    }
+
     public static string DigestOf(byte[] content) => "sha256:" + Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant();
 
     public static IReadOnlyList<string> LayerDigests(JsonElement manifest) =>
