@@ -19,10 +19,24 @@ public sealed class PublishFolderTests(SdkFixture fixture)
         </root>
         """;
 
-    private static string PublishDir(AppProject app) => ImageFiles.PublishFolderOf(app.Directory);
+    /// <summary>
+    /// Publishes linux-x64 to <paramref name="repository"/>, checks the publish folder holds <paramref name="expectedFiles"/>,
+    /// then unpacks the pushed image and compares it with that folder; returns the image's reference.
+    /// </summary>
+    private string PublishAndCompare(AppProject app, string repository, params string[] expectedFiles)
+    {
+        var publish = app.Publish("ContainerPlatforms=linux-x64", $"ContainerRegistry={fixture.Registry}", $"ContainerRepository={repository}",
+            $"ContainerBaseRegistry={fixture.Registry}", "UseAppHost=false");
+        Assert.True(publish.ExitCode == 0, publish.All);
+        string folder = ImageFiles.PublishFolderOf(app.Directory);
+        var tree = ImageFiles.Tree(folder);
+        foreach (string file in expectedFiles) Assert.Contains(file, tree.Keys);
 
-    private string[] Push(string repository) =>
-        ["ContainerPlatforms=linux-x64", $"ContainerRegistry={fixture.Registry}", $"ContainerRepository={repository}", $"ContainerBaseRegistry={fixture.Registry}", "UseAppHost=false"];
+        string image = $"{fixture.Registry}/{repository}:latest";
+        using var files = ImageFiles.Unpack(image);
+        files.AssertSameAs(folder);
+        return image;
+    }
 
     [Fact]
     public void AConsoleAppWithSatelliteAssembliesANativePackageAndPublishedContentIsCopiedExactly()
@@ -44,17 +58,8 @@ public sealed class PublishFolderTests(SdkFixture fixture)
         Directory.CreateDirectory(Path.Combine(app.Directory, "data"));
         File.WriteAllText(Path.Combine(app.Directory, "data", "settings.txt"), "from-content");
 
-        var publish = app.Publish(Push("e2e/everything"));
-        Assert.True(publish.ExitCode == 0, publish.All);
-        string folder = PublishDir(app);
-        var tree = ImageFiles.Tree(folder);
-        Assert.Contains("fr/Everything.resources.dll", tree.Keys);
-        Assert.Contains("libe_sqlite3.so", tree.Keys);
-        Assert.Contains("data/settings.txt", tree.Keys);
-
-        string image = $"{fixture.Registry}/e2e/everything:latest";
-        using (var files = ImageFiles.Unpack(image)) files.AssertSameAs(folder);
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", image]);
+        string image = PublishAndCompare(app, "e2e/everything", "fr/Everything.resources.dll", "libe_sqlite3.so", "data/settings.txt");
+        var run = Podman.Run(image);
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("Bonjour from-content", run.Output);
     }
@@ -73,16 +78,7 @@ public sealed class PublishFolderTests(SdkFixture fixture)
         Directory.CreateDirectory(Path.Combine(app.Directory, "wwwroot", "css"));
         File.WriteAllText(Path.Combine(app.Directory, "wwwroot", "css", "site.css"), "body { color: rebeccapurple; } /* " + new string('x', 2000) + " */");
 
-        var publish = app.Publish(Push("e2e/static"));
-        Assert.True(publish.ExitCode == 0, publish.All);
-        string folder = PublishDir(app);
-        var tree = ImageFiles.Tree(folder);
-        Assert.Contains("Static.staticwebassets.endpoints.json", tree.Keys);
-        Assert.Contains("wwwroot/css/site.css", tree.Keys);
-        Assert.Contains("wwwroot/css/site.css.gz", tree.Keys);
-
-        string image = $"{fixture.Registry}/e2e/static:latest";
-        using (var files = ImageFiles.Unpack(image)) files.AssertSameAs(folder);
+        string image = PublishAndCompare(app, "e2e/static", "Static.staticwebassets.endpoints.json", "wwwroot/css/site.css", "wwwroot/css/site.css.gz");
 
         // The app starts (MapStaticAssets needs the endpoints manifest) and serves the static file, asked from inside the container.
         const string serve = """
@@ -90,7 +86,7 @@ public sealed class PublishFolderTests(SdkFixture fixture)
             i=0; while [ $i -lt 30 ]; do busybox wget -qO- http://127.0.0.1:8080/css/site.css && exit 0; i=$((i+1)); busybox sleep 1; done
             cat /tmp/app.log; exit 1
             """;
-        var run = ProcessRunner.Run("podman", ["run", "--rm", "--pull=always", "--net=none", "--tls-verify=false", "--entrypoint", "sh", image, "-c", serve]);
+        var run = Podman.Run(image, options: ["--entrypoint", "sh"], arguments: ["-c", serve]);
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("body { color: rebeccapurple; }", run.Output);
     }
@@ -106,11 +102,6 @@ public sealed class PublishFolderTests(SdkFixture fixture)
         File.WriteAllText(app.ProjectPath, project.Replace("</Project>",
             $"""<ItemGroup><PackageReference Include="MultiArch.Build" Version="{fixture.PackageVersion}" /></ItemGroup></Project>""", StringComparison.Ordinal));
 
-        var publish = app.Publish(Push("e2e/webapi"));
-        Assert.True(publish.ExitCode == 0, publish.All);
-        string folder = PublishDir(app);
-        Assert.Contains("appsettings.json", ImageFiles.Tree(folder).Keys);
-        using var files = ImageFiles.Unpack($"{fixture.Registry}/e2e/webapi:latest");
-        files.AssertSameAs(folder);
+        PublishAndCompare(app, "e2e/webapi", "appsettings.json");
     }
 }
