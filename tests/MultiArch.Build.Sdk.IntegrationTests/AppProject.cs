@@ -9,21 +9,9 @@ public sealed class AppProject : IDisposable
     private readonly SdkFixture _fixture;
 
     public AppProject(SdkFixture fixture, string name, string projectBody, string program, string sdk = "Microsoft.NET.Sdk")
+        : this(fixture, Path.Combine(name, name + ".csproj"))
     {
-        _fixture = fixture;
-        Root = Path.Combine(Path.GetTempPath(), "mab-e2e-app-" + Guid.NewGuid().ToString("N"));
-        Directory = Path.Combine(Root, name);
         System.IO.Directory.CreateDirectory(Directory);
-        // In the folder above the project, so that the app's sibling projects (class libraries) restore from it too.
-        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="multiarch-under-test" value="{fixture.PackageFeed}" />
-              </packageSources>
-            </configuration>
-            """);
-        ProjectPath = Path.Combine(Directory, name + ".csproj");
         File.WriteAllText(ProjectPath, $"""
             <Project Sdk="{sdk}">
               {projectBody}
@@ -33,7 +21,47 @@ public sealed class AppProject : IDisposable
             </Project>
             """);
         File.WriteAllText(Path.Combine(Directory, "Program.cs"), program);
+        WriteNuGetConfig();
     }
+
+    private AppProject(SdkFixture fixture, string projectUnderRoot)
+    {
+        _fixture = fixture;
+        Root = Path.Combine(Path.GetTempPath(), "mab-e2e-app-" + Guid.NewGuid().ToString("N"));
+        ProjectPath = Path.Combine(Root, projectUnderRoot);
+        Directory = Path.GetDirectoryName(ProjectPath)!;
+        System.IO.Directory.CreateDirectory(Root);
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="folder"/> (without its bin/ and obj/ folders) as the throw-away root, its own nuget.config
+    /// replaced by one that points at the packed feed; <paramref name="projectUnderRoot"/> is the project <see cref="Publish(string[])"/> publishes.
+    /// </summary>
+    public static AppProject CopyOf(SdkFixture fixture, string folder, string projectUnderRoot)
+    {
+        var app = new AppProject(fixture, projectUnderRoot);
+        foreach (string file in System.IO.Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(folder, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")) continue;
+            string target = Path.Combine(app.Root, relative);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        app.WriteNuGetConfig();
+        return app;
+    }
+
+    // In the folder above the project, so that the app's sibling projects (class libraries) restore from it too.
+    private void WriteNuGetConfig() =>
+        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="multiarch-under-test" value="{_fixture.PackageFeed}" />
+              </packageSources>
+            </configuration>
+            """);
 
     /// <summary>The throw-away folder that holds the app, its nuget.config and any sibling project.</summary>
     public string Root { get; }

@@ -6,47 +6,24 @@ namespace MultiArch.Build.Sdk.IntegrationTests;
 /// passes and pushes.
 /// </summary>
 [Collection(SdkCollection.Name)]
-public sealed class SamplesTests(SdkFixture fixture) : IDisposable
+public sealed class SamplesTests(SdkFixture fixture)
 {
-    private readonly string _copy = Path.Combine(Path.GetTempPath(), "mab-e2e-samples-" + Guid.NewGuid().ToString("N"));
-
     [Fact]
     public void TheSamplesPublishWithWarningsAsErrors()
     {
-        CopyDirectory(Path.Combine(fixture.RepositoryRoot, "samples"), _copy);
-        File.WriteAllText(Path.Combine(_copy, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration><packageSources><add key="multiarch-under-test" value="{fixture.PackageFeed}" /></packageSources></configuration>
-            """);
-        string[] common = ["-c", "Release", "-nodeReuse:false", "-warnaserror", $"-p:MultiArchBuildVersion={fixture.PackageVersion}",
-            $"-p:ContainerRegistry={fixture.Registry}", $"-p:ContainerBaseRegistry={fixture.Registry}", "-p:UseAppHost=false"];
+        using var samples = AppProject.CopyOf(fixture, Path.Combine(fixture.RepositoryRoot, "samples"), Path.Combine("WebApi", "WebApi.csproj"));
+        string[] common = ["-warnaserror", $"MultiArchBuildVersion={fixture.PackageVersion}",
+            $"ContainerRegistry={fixture.Registry}", $"ContainerBaseRegistry={fixture.Registry}", "UseAppHost=false"];
 
-        var web = ProcessRunner.Run("dotnet", ["publish", Path.Combine(_copy, "WebApi", "WebApi.csproj"), "-p:PublishProfile=MultiArch", .. common], _copy);
+        var web = samples.Publish(["PublishProfile=MultiArch", .. common]);
         Assert.True(web.ExitCode == 0, web.All);
         Assert.DoesNotMatch(@": warning [A-Z]+[0-9]+", web.Output);
         var index = Skopeo.InspectRaw($"{fixture.Registry}/samples/webapi:latest");
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], index.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf));
 
-        var hello = ProcessRunner.Run("dotnet", ["publish", Path.Combine(_copy, "HelloMultiArch", "HelloMultiArch.csproj"), "-p:ContainerImageTags=samples", .. common], _copy);
+        var hello = samples.PublishPath(Path.Combine(samples.Root, "HelloMultiArch", "HelloMultiArch.csproj"), ["ContainerImageTags=samples", .. common]);
         Assert.True(hello.ExitCode == 0, hello.All);
         Assert.DoesNotMatch(@": warning [A-Z]+[0-9]+", hello.Output);
         Assert.Contains("samples", Skopeo.Tags($"{fixture.Registry}/samples/hello-multiarch")!);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(from, file);
-            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")) continue;
-            string target = Path.Combine(to, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_copy, recursive: true); } catch (IOException) { }
     }
 }
