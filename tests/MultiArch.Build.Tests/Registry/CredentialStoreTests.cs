@@ -35,6 +35,7 @@ public sealed class CredentialStoreTests : IDisposable
         var environment = new RegistryEnvironment(name => variables.TryGetValue(name, out var value) ? value : null, variables["HOME"], isRoot)
         {
             HelperTimeout = helperTimeout ?? TimeSpan.FromSeconds(30),
+            RootAuthPath = Path.Combine(_dir, "root-run", "containers", "0", "auth.json"),
         };
         return new CredentialStore(environment, NullBuildLog.Instance, targets).FindAsync(registry, purpose, CancellationToken.None);
     }
@@ -72,19 +73,10 @@ public sealed class CredentialStoreTests : IDisposable
         Write("home/.config/containers/auth.json", Auths(("home.example", "from-home-config", "1")));
         Assert.Equal("from-home-config", (await Find([], "home.example"))!.UserName);
 
-        // `podman login` as root with no XDG_RUNTIME_DIR writes /run/containers/0/auth.json: it is read when running as root.
-        if (File.Exists("/run/containers/0/auth.json") || !Environment.IsPrivilegedProcess) return;
-        Directory.CreateDirectory("/run/containers/0");
-        try
-        {
-            File.WriteAllText("/run/containers/0/auth.json", Auths(("root.example", "from-podman-root", "1")));
-            Assert.Equal("from-podman-root", (await Find([], "root.example", isRoot: true))!.UserName);
-            Assert.Null(await Find([], "root.example", isRoot: false));
-        }
-        finally
-        {
-            File.Delete("/run/containers/0/auth.json");
-        }
+        // `podman login` as root with no XDG_RUNTIME_DIR writes /run/containers/0/auth.json (here moved into the test's folder): it is read when running as root.
+        Write("root-run/containers/0/auth.json", Auths(("root.example", "from-podman-root", "1")));
+        Assert.Equal("from-podman-root", (await Find([], "root.example", isRoot: true))!.UserName);
+        Assert.Null(await Find([], "root.example", isRoot: false));
     }
 
     [Fact]

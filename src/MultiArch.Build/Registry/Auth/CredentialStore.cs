@@ -92,7 +92,7 @@ public sealed class CredentialStore
     {
         if (_environment.Get("REGISTRY_AUTH_FILE") is { } authFile) yield return authFile;
         if (_environment.Get("XDG_RUNTIME_DIR") is { } runtime) yield return Path.Combine(runtime, "containers", "auth.json");
-        else if (_environment.IsRoot) yield return "/run/containers/0/auth.json"; // where `podman login` as root writes without XDG_RUNTIME_DIR
+        else if (_environment.IsRoot) yield return _environment.RootAuthPath; // where `podman login` as root writes without XDG_RUNTIME_DIR
         yield return Path.Combine(_environment.Get("XDG_CONFIG_HOME") ?? Path.Combine(_environment.HomeDirectory, ".config"), "containers", "auth.json");
         string dockerConfig = _environment.Get("DOCKER_CONFIG") ?? Path.Combine(_environment.HomeDirectory, ".docker");
         yield return Path.Combine(dockerConfig, "config.json");
