@@ -1,6 +1,7 @@
 using Task = System.Threading.Tasks.Task;
 using Microsoft.Build.Framework;
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
 using MultiArch.Build.Indexes;
 using MultiArch.Build.Registry;
 
@@ -15,7 +16,7 @@ public sealed partial class InspectContainerImage : AsyncTask
         var reference = ImageReference.Parse(Image.Trim());
         using var clients = RegistryClients.ForBuild(InsecureRegistries, new MSBuildLog(Log), reference.Registry);
 
-        var image = await new ImageInspector(clients.Pull).InspectAsync(reference, cancellationToken).ConfigureAwait(false);
+        var image = await ImageInspector.InspectAsync(new ImageSourceReader(new RegistryImageSource(clients.Pull, reference)), cancellationToken).ConfigureAwait(false);
         Digest = image.Digest.ToString();
         MediaType = image.MediaType;
         var lines = Raw ? [InspectionReport.Raw(image)] : InspectionReport.Format(image);

@@ -65,8 +65,12 @@ internal static class PublishRequestReader
         string publishDir = mine[0].GetMetadata("PublishDir");
         var published = mine.Select(f => new PublishedFile(f.ItemSpec, f.GetMetadata("RelativePath"), Blank(f.GetMetadata("NuGetPackageId")), Blank(f.GetMetadata("AssetType")),
             string.Equals(f.GetMetadata("RuntimePackAsset"), "true", StringComparison.OrdinalIgnoreCase))).ToList();
-        return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published) { BaseImageDigest = Blank(item.GetMetadata("BaseImageDigest")) };
+        return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published) { BaseImageDigest = PinOf(item) };
     }
+
+    /// <summary>The digest ResolveContainerBaseImages pinned the base to (metadata BaseImageDigest), if it ran.</summary>
+    private static Digest? PinOf(ITaskItem platform) =>
+        Blank(platform.GetMetadata("BaseImageDigest")) is { } pin ? Digest.Parse(pin) : null;
 
     /// <summary>The start command items, as the core reads them.</summary>
     public static ExecutionArgs ExecutionOf(ITaskItem[] entrypoint, ITaskItem[] entrypointArgs, ITaskItem[] appCommand, ITaskItem[] appCommandArgs,

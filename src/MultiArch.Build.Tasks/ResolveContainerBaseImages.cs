@@ -3,6 +3,7 @@ using Microsoft.Build.Utilities;
 using MultiArch.Build.Platforms;
 using MultiArch.Build.Publishing;
 using MultiArch.Build.Registry;
+using MultiArch.Build.Sources;
 
 namespace MultiArch.Build.Tasks;
 
@@ -13,7 +14,8 @@ public sealed partial class ResolveContainerBaseImages : AsyncTask
         var wanted = Platforms.Select(p => (p.GetMetadata("BaseImage"), PlatformParser.Parse(p.ItemSpec))).ToList();
         using var clients = RegistryClients.ForBuild(InsecureRegistries, new MSBuildLog(Log), Registry);
         var inferred = Platforms.Where(p => p.GetMetadata("BaseImageInferred") == "true").Select(p => p.GetMetadata("BaseImage")).ToHashSet(StringComparer.Ordinal);
-        var pins = await BaseImagePins.ResolveAsync(wanted, clients.Pull, inferred, cancellationToken).ConfigureAwait(false);
+        using var sources = new ImageSources(clients.Pull);
+        var pins = await BaseImagePins.ResolveAsync(wanted, sources, inferred, cancellationToken).ConfigureAwait(false);
 
         ResolvedPlatforms = Platforms.Select(platform =>
         {

@@ -12,7 +12,7 @@ public static partial class ErrorCode
     public const string LayerMediaTypeNotConvertible = "MAB1304";
     /// <summary>A new layer is missing its diff_id or its blob descriptor.</summary>
     public const string InvalidNewLayer = "MAB1305";
-    /// <summary>The base is not an image manifest (for example an index was given where a manifest is needed).</summary>
+    /// <summary>An index lists another index, or something that is not an image, where an image manifest is needed (nested indexes are not read).</summary>
     public const string BaseNotAManifest = "MAB1306";
     /// <summary>An index (published, merged or appended to) would mix OCI and Docker images.</summary>
     public const string MixedIndexFormats = "MAB1307";
@@ -22,4 +22,6 @@ public static partial class ErrorCode
     public const string InvalidIndexChild = "MAB1309";
     /// <summary>A label or annotation key is empty.</summary>
     public const string InvalidLabel = "MAB1310";
+    /// <summary>An index (a base, an index source, an image inspected) lists a manifest its registry or layout does not hold.</summary>
+    public const string ImageIncomplete = "MAB1311";
 }

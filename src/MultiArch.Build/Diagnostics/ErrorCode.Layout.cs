@@ -6,7 +6,7 @@ public static partial class ErrorCode
     public const string LayoutNotFound = "MAB1401";
     /// <summary>The path is not an OCI image layout (no or unsupported <c>oci-layout</c> file, or no <c>index.json</c>).</summary>
     public const string NotAnOciLayout = "MAB1402";
-    /// <summary>No entry of the layout's <c>index.json</c> has the requested ref name.</summary>
+    /// <summary>Retired, never reused: a ref name the layout lacks is the not-found code of the step that asked (MAB2007 for a base, MAB4003 for an index source, MAB4020 for inspect), as for a registry.</summary>
     public const string LayoutRefNotFound = "MAB1403";
     /// <summary>A blob the layout references is not in its <c>blobs/</c> folder.</summary>
     public const string LayoutBlobMissing = "MAB1404";

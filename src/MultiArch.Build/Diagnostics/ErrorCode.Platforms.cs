@@ -10,6 +10,6 @@ public static partial class ErrorCode
     public const string PlatformWithoutRuntimeIdentifier = "MAB1103";
     /// <summary>ContainerPlatforms names the same platform twice (perhaps once as a RID, once as os/arch).</summary>
     public const string DuplicatePlatform = "MAB1104";
-    /// <summary>A base image index has no manifest that can run on the wanted platform.</summary>
+    /// <summary>Retired, never reused: a base index without the wanted platform is MAB2008 from a registry and a layout alike.</summary>
     public const string NoMatchingPlatform = "MAB1105";
 }

@@ -14,9 +14,9 @@ public static partial class ErrorCode
     public const string RegistryTokenInvalid = "MAB2005";
     /// <summary>A manifest, index or config served by a registry does not hash to the digest it was asked for or announced.</summary>
     public const string RegistryDigestMismatch = "MAB2006";
-    /// <summary>The base image (tag or digest) does not exist in the registry.</summary>
+    /// <summary>The base image (tag or digest, or a layout's ref name) does not exist in its registry or layout.</summary>
     public const string BaseImageNotFound = "MAB2007";
-    /// <summary>The base image index lists no image for the wanted platform.</summary>
+    /// <summary>The base image index (in a registry or a layout) lists no image for the wanted platform.</summary>
     public const string BasePlatformNotFound = "MAB2008";
     /// <summary>A single-platform base image is for a different platform than the one wanted.</summary>
     public const string BasePlatformMismatch = "MAB2009";

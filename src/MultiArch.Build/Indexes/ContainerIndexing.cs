@@ -3,11 +3,12 @@ using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Push;
+using MultiArch.Build.Sources;
 
 namespace MultiArch.Build.Indexes;
 
 /// <summary>
-/// Makes one index from images already in registries (the merge step of a CI fan-out): reads every
+/// Makes one index from images already in registries or layouts (the merge step of a CI fan-out): reads every
 /// source, and when appending the index the first tag names, composes the new index, copies (or mounts)
 /// what the target repository lacks, puts the index by digest and then the tags.
 /// </summary>
@@ -25,11 +26,12 @@ public static class ContainerIndexing
 
     public static async Task<ContainerIndexResult> CreateAsync(ContainerIndexRequest request, ImageReference target, RegistryClient pullClient, RegistryClient pushClient, IBuildLog log, CancellationToken cancellationToken)
     {
-        var reader = new IndexEntryReader(pullClient, target);
+        using var sources = new ImageSources(pullClient);
+        var reader = new IndexEntryReader(target);
         var added = new List<IndexEntry>();
         foreach (var source in IndexSources.Parse(request.Sources, target))
         {
-            var entries = await reader.ReadAsync(source, cancellationToken).ConfigureAwait(false);
+            var entries = await reader.ReadAsync(await sources.OpenAsync(source, pin: null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             log.Write(BuildLogLevel.Info, $"Source {source}: {string.Join(", ", entries.Select(e => e.IsAttestation ? "attestation" : e.Platform!.ToString()))}");
             added.AddRange(entries);
         }
@@ -47,16 +49,15 @@ public static class ContainerIndexing
     /// <summary>The entries of the index a tag names now; none when the tag does not exist yet.</summary>
     private static async Task<(IReadOnlyList<IndexEntry>, StringMap?)> ReadExistingAsync(ImageReference tagged, IndexEntryReader reader, RegistryClient client, IBuildLog log, CancellationToken cancellationToken)
     {
-        var current = await client.TryGetManifestAsync(tagged, cancellationToken).ConfigureAwait(false);
-        if (current is null)
+        var current = new ImageSourceReader(new RegistryImageSource(client, tagged));
+        if (await current.Source.TryGetTopAsync(cancellationToken).ConfigureAwait(false) is not { } top)
         {
             log.Write(BuildLogLevel.Info, $"{tagged} does not exist yet; the index holds only the sources.");
             return ([], null);
         }
-        if (!current.IsIndex)
-            return (await reader.ReadAsync(tagged.WithDigest(current.Digest), current, cancellationToken).ConfigureAwait(false), null);
-        var index = OciJson.DeserializeIndex(current.Bytes);
-        log.Write(BuildLogLevel.Info, $"Appending to {tagged} ({current.Digest}, {index.Manifests.Count} entries).");
+        if (!top.IsIndex) return (await reader.ReadAsync(current, cancellationToken).ConfigureAwait(false), null);
+        var index = OciJson.DeserializeIndex(top.Bytes);
+        log.Write(BuildLogLevel.Info, $"Appending to {tagged} ({top.Digest}, {index.Manifests.Count} entries).");
         return (index.Manifests.Select(d => new IndexEntry(d.Clone(), null)).ToList(), index.Annotations);
     }
 }

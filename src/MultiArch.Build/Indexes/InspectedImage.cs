@@ -2,11 +2,11 @@ using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Indexes;
 
-/// <summary>An image as a registry holds it: the document a reference names (index or manifest, exact bytes) and each image it lists.</summary>
+/// <summary>An image as its registry or layout holds it: the document a reference names (index or manifest, exact bytes) and each image it lists.</summary>
 public sealed record InspectedImage(string Reference, string MediaType, Digest Digest, byte[] Bytes, IReadOnlyList<InspectedManifest> Manifests)
 {
     public bool IsIndex => MediaTypes.IsIndex(MediaType);
 }
 
-/// <summary>One image of an index (or the image itself): its platform, manifest digest, size and layer count; attestations point at their subject.</summary>
+/// <summary>One image of an index (or the image itself): its platform, manifest digest, size and layer count (-1 for a nested index); attestations point at their subject.</summary>
 public sealed record InspectedManifest(string Platform, Digest Digest, string MediaType, long Size, int LayerCount, bool IsAttestation, Digest? Subject);

@@ -15,7 +15,7 @@ public static class InspectionReport
         yield return $"  {"PLATFORM".PadRight(width)}  {"MANIFEST DIGEST",-71}  {"SIZE",6}  {"LAYERS",6}";
         foreach (var manifest in image.Manifests)
         {
-            string layers = manifest.LayerCount < 0 ? "?" : manifest.LayerCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string layers = manifest.LayerCount < 0 ? "index" : manifest.LayerCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
             string line = $"  {manifest.Platform.PadRight(width)}  {manifest.Digest,-71}  {manifest.Size,6}  {layers,6}";
             yield return manifest.IsAttestation ? $"{line}  (attestation of {manifest.Subject?.ToString() ?? "?"})" : line;
         }

@@ -1,15 +1,13 @@
 using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
-using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Layout;
 
 /// <summary>
 /// Reads an OCI image layout, from a directory or an archive (unpacked to a temp folder that
-/// <see cref="Dispose"/> removes). It lists the refs of <c>index.json</c>, resolves a ref name, reads
-/// manifests, indexes and configs after checking their digests, and serves its blobs as an
-/// <see cref="IBlobSource"/>, so a base image can come from a layout as well as from a registry.
+/// <see cref="Dispose"/> removes): the refs of <c>index.json</c>, and its blobs, each checked against its
+/// descriptor. <see cref="LayoutImageSource"/> walks the images on top of it.
 /// </summary>
 public sealed class OciLayoutReader : IBlobSource, IDisposable
 {
@@ -69,15 +67,8 @@ public sealed class OciLayoutReader : IBlobSource, IDisposable
         return new OciLayoutReader(root, ownedTemp, LayoutIndexFile.Read(root));
     }
 
-    /// <summary>The <c>index.json</c> entry whose ref name is <paramref name="refName"/>.</summary>
-    public Descriptor Resolve(string refName)
-    {
-        var entry = Index.Manifests.LastOrDefault(m => LayoutIndexFile.RefNameOf(m) == refName);
-        if (entry is not null) return entry.Clone();
-        string known = RefNames.Count == 0 ? "none" : string.Join(", ", RefNames);
-        throw new MabException(ErrorCode.LayoutRefNotFound,
-            $"The layout at '{Root}' has no image named '{refName}' (it has: {known}). Use one of those names.");
-    }
+    /// <summary>The <c>index.json</c> entry whose ref name is <paramref name="refName"/> (the last, as OCI tools read it), or null.</summary>
+    public Descriptor? Find(string refName) => Index.Manifests.LastOrDefault(m => LayoutIndexFile.RefNameOf(m) == refName)?.Clone();
 
     public ImageIndex ReadIndex(Descriptor descriptor) => OciJson.DeserializeIndex(ReadDocument(descriptor));
 
@@ -85,18 +76,8 @@ public sealed class OciLayoutReader : IBlobSource, IDisposable
 
     public ImageConfig ReadConfig(Descriptor descriptor) => OciJson.DeserializeConfig(ReadDocument(descriptor));
 
-    /// <summary>
-    /// The image a manifest descriptor names, ready to build on; the descriptor's platform (from the
-    /// index that listed it) is carried as the base's platform.
-    /// </summary>
-    public BaseImage ReadImage(Descriptor manifestDescriptor)
-    {
-        byte[] bytes = ReadDocument(manifestDescriptor);
-        var manifest = OciJson.DeserializeManifest(bytes);
-        string mediaType = manifest.MediaType ?? manifestDescriptor.MediaType;
-        var config = ReadConfig(manifest.Config);
-        return new BaseImage(manifest, mediaType, config, this, manifestDescriptor.Platform?.Clone());
-    }
+    /// <summary>Whether the layout's <c>blobs/</c> folder holds the blob.</summary>
+    public bool Has(Digest digest) => File.Exists(Store.PathFor(digest));
 
     /// <summary>A small blob's bytes, checked against the descriptor's size and digest.</summary>
     public byte[] ReadDocument(Descriptor descriptor)

@@ -1,4 +1,3 @@
-using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Oci;
 
 namespace MultiArch.Build.Platforms;
@@ -68,15 +67,6 @@ public sealed class PlatformMatcher
             if (best is null || Compare(candidate.Platform, best.Platform) < 0) best = candidate;
         }
         return best;
-    }
-
-    /// <summary>Like <see cref="SelectBest"/>, but a missing platform is a coded error naming what the index offers.</summary>
-    public Descriptor Select(IReadOnlyList<Descriptor> manifests, string imageName)
-    {
-        return SelectBest(manifests) ?? throw new MabException(
-            ErrorCode.NoMatchingPlatform,
-            $"The base image '{imageName}' has no manifest that runs on {PlatformFormatter.Format(Wanted)}; it offers {PlatformFormatter.FormatAvailable(manifests)}. " +
-            $"Choose a base image that is published for {PlatformFormatter.Format(Wanted)}, or remove that platform from ContainerPlatforms.");
     }
 
     /// <summary>

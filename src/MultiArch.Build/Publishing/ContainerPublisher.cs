@@ -2,6 +2,7 @@ using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Sources;
 
 namespace MultiArch.Build.Publishing;
 
@@ -10,7 +11,7 @@ namespace MultiArch.Build.Publishing;
 /// image locally, then hand the index (or, for push-by-digest, the images) to the destination, which
 /// writes children first and tags last. Nothing reaches the destination until every platform built.
 /// </summary>
-public sealed class ContainerPublisher(IBaseImageResolver bases, IImageDestination destination, PlatformImageFactory images, IBuildLog log)
+public sealed class ContainerPublisher(ImageSources sources, IImageDestination destination, PlatformImageFactory images, IBuildLog log)
 {
     public async Task<ContainerPublishResult> PublishAsync(ContainerPublishRequest request, CancellationToken cancellationToken)
     {
@@ -45,11 +46,13 @@ public sealed class ContainerPublisher(IBaseImageResolver bases, IImageDestinati
     private async Task<BaseImage[]> ResolveBasesAsync(ContainerPublishRequest request, CancellationToken cancellationToken)
     {
         var resolved = new BaseImage[request.Platforms.Count];
-        foreach (var group in request.Platforms.Select((p, i) => (p, i)).GroupBy(x => x.p.BaseImageToResolve, StringComparer.Ordinal))
+        foreach (var group in request.Platforms.Select((p, i) => (p, i)).GroupBy(x => (x.p.BaseImage, x.p.BaseImageDigest)))
         {
             var members = group.ToList();
-            log.Write(BuildLogLevel.Info, $"Resolving base image {group.Key} for {string.Join(", ", members.Select(m => m.p.Target.Platform))}");
-            var found = await bases.ResolveAsync(group.Key, members.Select(m => m.p.Target.Platform).ToList(), cancellationToken).ConfigureAwait(false);
+            var (reference, pin) = group.Key;
+            log.Write(BuildLogLevel.Info, $"Resolving base image {reference}{(pin is null ? "" : $" at {pin}")} for {string.Join(", ", members.Select(m => m.p.Target.Platform))}");
+            var reader = await sources.OpenAsync(reference, pin, cancellationToken).ConfigureAwait(false);
+            var found = await BaseImageSelection.SelectAsync(reader, members.Select(m => m.p.Target.Platform).ToList(), cancellationToken).ConfigureAwait(false);
             for (int k = 0; k < members.Count; k++) resolved[members[k].i] = found[k];
         }
         return resolved;

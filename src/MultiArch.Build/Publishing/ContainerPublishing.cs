@@ -5,11 +5,12 @@ using MultiArch.Build.Layers;
 using MultiArch.Build.Layout;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Push;
+using MultiArch.Build.Sources;
 
 namespace MultiArch.Build.Publishing;
 
 /// <summary>
-/// The one call a host (the MSBuild task, a test) makes: wires the registry clients, base resolvers,
+/// The one call a host (the MSBuild task, a test) makes: wires the registry clients, image sources,
 /// layer writer and destination for a request, and runs the publish.
 /// </summary>
 public static class ContainerPublishing
@@ -18,8 +19,7 @@ public static class ContainerPublishing
     {
         using var clients = RegistryClients.ForBuild(insecureRegistries, log, request.Destination.Registry);
 
-        using var layoutBases = new LayoutBaseImageResolver();
-        var bases = new CompositeBaseImageResolver(new RegistryBaseImageResolver(clients.Pull), layoutBases);
+        using var bases = new ImageSources(clients.Pull);
         var destination = CreateDestination(request.Destination, clients.Push, log);
         var blobCache = new BlobStore(request.BlobCacheDirectory);
         var layerCache = string.IsNullOrWhiteSpace(request.LayerCacheDirectory) ? null : new LayerCache(request.LayerCacheDirectory, blobCache);
@@ -40,11 +40,4 @@ public static class ContainerPublishing
             return new OciArchiveDestination(spec.ArchivePath, imageName);
         return new OciLayoutDestination(spec.LayoutPath ?? throw new ArgumentException("A destination needs a registry, a layout path or an archive path."), imageName);
     }
-}
-
-/// <summary>Sends <c>oci:</c> references to the layout resolver and everything else to the registry.</summary>
-internal sealed class CompositeBaseImageResolver(IBaseImageResolver registry, IBaseImageResolver layout) : IBaseImageResolver
-{
-    public Task<IReadOnlyList<BaseImage>> ResolveAsync(string reference, IReadOnlyList<Oci.Platform> platforms, CancellationToken cancellationToken) =>
-        (LayoutBaseImageResolver.Handles(reference) ? layout : registry).ResolveAsync(reference, platforms, cancellationToken);
 }

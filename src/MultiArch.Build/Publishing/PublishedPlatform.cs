@@ -1,17 +1,15 @@
+using MultiArch.Build.Oci;
 using MultiArch.Build.Platforms;
 
 namespace MultiArch.Build.Publishing;
 
 /// <summary>
 /// One platform's publish output: what to build, on which base, from which files. <see cref="BaseImageDigest"/>
-/// is the digest the preflight pinned the base to, when it ran.
+/// is the digest the preflight pinned a registry base to, when it ran; the base is read at that digest.
 /// </summary>
 public sealed record PublishedPlatform(PlatformTarget Target, string BaseImage, string PublishDirectory, IReadOnlyList<PublishedFile> Files)
 {
-    public string? BaseImageDigest { get; init; }
-
-    /// <summary>The reference the base is resolved from: pinned to the preflight's digest when there is one.</summary>
-    public string BaseImageToResolve => BaseImageDigest is null || BaseImage.Contains('@') ? BaseImage : $"{BaseImage}@{BaseImageDigest}";
+    public Digest? BaseImageDigest { get; init; }
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ namespace MultiArch.Build.Registry;
 internal sealed class ManifestCache
 {
     private const long MaxBytes = 16L * 1024 * 1024;
-    private readonly ConcurrentDictionary<string, ManifestResponse> _byDigest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImageDocument> _byDigest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Digest> _byTag = new(StringComparer.Ordinal);
     private long _bytes;
 
@@ -22,13 +22,13 @@ internal sealed class ManifestCache
     public static ManifestCache Shared { get; } = new();
 
     /// <summary>What the reference names as last seen: by its digest, or by the digest its tag named.</summary>
-    public ManifestResponse? Find(ImageReference reference)
+    public ImageDocument? Find(ImageReference reference)
     {
         var digest = reference.Digest ?? (_byTag.TryGetValue(TagKey(reference), out var tagged) ? tagged : null);
         return digest is { } known && _byDigest.TryGetValue(DigestKey(reference, known), out var cached) ? cached : null;
     }
 
-    public void Add(ImageReference reference, ManifestResponse manifest)
+    public void Add(ImageReference reference, ImageDocument manifest)
     {
         if (Interlocked.Add(ref _bytes, manifest.Bytes.Length) > MaxBytes)
         {

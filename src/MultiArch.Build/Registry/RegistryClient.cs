@@ -93,7 +93,7 @@ public sealed class RegistryClient : IDisposable
     /// Fetches the manifest or index <paramref name="reference"/> names, or null when the registry does not have it.
     /// What this client (or another in the process) fetched before is confirmed with a HEAD instead of fetched again.
     /// </summary>
-    public async Task<ManifestResponse?> TryGetManifestAsync(ImageReference reference, CancellationToken cancellationToken)
+    public async Task<ImageDocument?> TryGetManifestAsync(ImageReference reference, CancellationToken cancellationToken)
     {
         if (_manifests.Find(reference) is { } cached)
         {
@@ -114,7 +114,7 @@ public sealed class RegistryClient : IDisposable
         string mediaType = MediaTypeOf(response, bytes);
         if (!MediaTypes.IsIndex(mediaType) && !MediaTypes.IsManifest(mediaType))
             throw new MabException(ErrorCode.UnsupportedMediaType, $"Registry {reference.Registry} served {reference} as '{mediaType}', which is not an OCI or Docker v2 manifest or index. Push the image again with a current tool, or choose another image.");
-        var manifest = new ManifestResponse(mediaType, bytes, reference.Digest ?? digest);
+        var manifest = new ImageDocument(mediaType, bytes, reference.Digest ?? digest);
         _manifests.Add(reference, manifest);
         return manifest;
     }
@@ -187,10 +187,4 @@ public sealed class RegistryClient : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
-}
-
-/// <summary>A manifest or index as a registry served it: media type, exact bytes, digest (verified).</summary>
-public sealed record ManifestResponse(string MediaType, byte[] Bytes, Digest Digest)
-{
-    public bool IsIndex => MediaTypes.IsIndex(MediaType);
 }

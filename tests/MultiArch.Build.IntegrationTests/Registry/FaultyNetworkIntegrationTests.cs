@@ -5,7 +5,7 @@ using MultiArch.Build.Layout;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Auth;
-using MultiArch.Build.Registry.Pull;
+using MultiArch.Build.Publishing;
 using MultiArch.Build.Registry.Push;
 using Xunit.Abstractions;
 
@@ -52,14 +52,14 @@ public sealed class FaultyNetworkIntegrationTests(RegistryFixture registry, ITes
     /// <summary>The app images on the base: its layers (read from <paramref name="baseRegistry"/>) and one of the app's own per platform.</summary>
     private async Task<IndexArtifact> BuildOnBaseAsync(RegistryClient pull, string baseRegistry, string repository, int seed)
     {
-        var resolver = new BaseImageResolver(pull);
+        var reader = new ImageSourceReader(new RegistryImageSource(pull, new ImageReference(baseRegistry, repository, "1.0")));
+        var bases = await BaseImageSelection.SelectAsync(reader, [Amd64, Arm64], CancellationToken.None);
         var images = new List<ImageArtifact>();
-        foreach (var platform in new[] { Amd64, Arm64 })
+        foreach (var (platform, resolved) in new[] { Amd64, Arm64 }.Zip(bases))
         {
-            var resolved = await resolver.ResolveAsync(new ImageReference(baseRegistry, repository, "1.0"), platform, CancellationToken.None);
             var own = _images.AddLayer(100 * 1024, seed + images.Count);
             var app = _images.Image(platform, [.. resolved.Manifest.Layers, own]);
-            var blobs = app.Blobs.Select(b => resolved.Manifest.Layers.Any(l => l.Digest == b.Descriptor.Digest) ? new BlobContent(b.Descriptor, resolved.Layers) : b).ToList();
+            var blobs = app.Blobs.Select(b => resolved.Manifest.Layers.Any(l => l.Digest == b.Descriptor.Digest) ? new BlobContent(b.Descriptor, resolved.LayerSource) : b).ToList();
             images.Add(new ImageArtifact(app.Manifest, app.ManifestBytes, app.Descriptor.Platform, blobs));
         }
         return TinyImages.Index([.. images]);
@@ -126,11 +126,12 @@ public sealed class FaultyNetworkIntegrationTests(RegistryFixture registry, ITes
             try
             {
                 using var pull = Client(CredentialPurpose.Pull);
-                var resolved = await new BaseImageResolver(pull).ResolveAsync(new ImageReference(proxy.Host, "faults/pulled", "1.0"), Arm64, CancellationToken.None);
+                var pulled = await PulledBase.ReadAsync(pull, new ImageReference(proxy.Host, "faults/pulled", "1.0"), Arm64);
+                var resolved = pulled.Base;
                 var config = new MultiArch.Build.Blobs.MemoryBlobSource();
-                config.Add(resolved.Manifest.Config.MediaType, resolved.ConfigBytes);
-                var image = new ImageArtifact(resolved.Manifest, resolved.ManifestBytes, Arm64,
-                    [new BlobContent(resolved.Manifest.Config, config), .. resolved.Manifest.Layers.Select(l => new BlobContent(l, resolved.Layers))]);
+                config.Add(resolved.Manifest.Config.MediaType, pulled.ConfigBytes);
+                var image = new ImageArtifact(resolved.Manifest, pulled.ManifestBytes, Arm64,
+                    [new BlobContent(resolved.Manifest.Config, config), .. resolved.Manifest.Layers.Select(l => new BlobContent(l, resolved.LayerSource))]);
                 await new OciLayoutDestination(layout).WriteImageAsync(image, ["base"], CancellationToken.None);
                 outcomes.Add("ok");
                 Assert.Equal(seeded.Images[1].Descriptor.Digest, Digest.Compute(image.ManifestBytes));

@@ -4,7 +4,6 @@ using MultiArch.Build.IntegrationTests.Fixtures;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Auth;
-using MultiArch.Build.Registry.Pull;
 using MultiArch.Build.Registry.Push;
 
 namespace MultiArch.Build.IntegrationTests.Registry;
@@ -64,17 +63,17 @@ public sealed class RegistryPushIntegrationTests : IClassFixture<RegistryFixture
         var index = _images.TwoPlatforms(seed: 200);
         using (var push = Client()) await new RegistryDestination(push, Repo("it/base")).WriteIndexAsync(index, ["2.0"], CancellationToken.None);
         using var pull = Client(CredentialPurpose.Pull);
-        var resolver = new BaseImageResolver(pull);
 
-        var arm64 = await resolver.ResolveAsync(ImageReference.Parse($"{_registry.Host}/it/base:2.0"), new Platform { OS = "linux", Architecture = "arm64" }, CancellationToken.None);
+        var arm64 = await PulledBase.ReadAsync(pull, ImageReference.Parse($"{_registry.Host}/it/base:2.0"), new Platform { OS = "linux", Architecture = "arm64" });
 
-        Assert.Equal(OciJson.Serialize(index.Index.Manifests[1]), OciJson.Serialize(arm64.Descriptor));
+        Assert.Equal(OciJson.Serialize(index.Index.Manifests[1].Platform!), OciJson.Serialize(arm64.Base.Platform!));
+        Assert.Equal(index.Index.Manifests[1].Digest, arm64.Base.Origin!.ManifestDigest);
         Assert.Equal(index.Images[1].ManifestBytes, arm64.ManifestBytes);
-        Assert.Equal(index.Descriptor.Digest, arm64.Reference.Digest);
+        Assert.Equal(index.Descriptor.Digest, arm64.TopDigest);
         string skopeoConfig = (await ProcessRunner.RunCheckedAsync("skopeo", "inspect", "--config", "--raw", "--tls-verify=false", "--override-arch", "arm64", $"docker://{_registry.Host}/it/base:2.0")).Output;
         Assert.Equal(System.Text.Encoding.UTF8.GetString(arm64.ConfigBytes), skopeoConfig.TrimEnd('\n'));
-        var layer = arm64.Manifest.Layers[1];
-        await using var stream = await arm64.Layers.OpenReadAsync(layer, CancellationToken.None);
+        var layer = arm64.Base.Manifest.Layers[1];
+        await using var stream = await arm64.Base.LayerSource.OpenReadAsync(layer, CancellationToken.None);
         Assert.Equal(layer.Digest, Digest.Compute(stream));
     }
 

@@ -5,7 +5,6 @@ using MultiArch.Build.IntegrationTests.Fixtures;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Auth;
-using MultiArch.Build.Registry.Pull;
 using MultiArch.Build.Registry.Push;
 
 namespace MultiArch.Build.IntegrationTests.Registry;
@@ -66,10 +65,10 @@ public sealed class TokenAuthIntegrationTests : IClassFixture<TokenRegistry>, ID
         string raw = (await SkopeoRawAsync("app/creds:1", "pusher", _registry.PusherPassword)).Output;
         Assert.Equal(Encoding.UTF8.GetString(index.IndexBytes), raw.TrimEnd('\n'));
         using var pull = Client("reader", _registry.ReaderPassword, CredentialPurpose.Pull);
-        var arm64 = await new BaseImageResolver(pull).ResolveAsync(ImageReference.Parse($"{_registry.Host}/app/creds:1"), new Platform { OS = "linux", Architecture = "arm64" }, CancellationToken.None);
+        var arm64 = await PulledBase.ReadAsync(pull, ImageReference.Parse($"{_registry.Host}/app/creds:1"), new Platform { OS = "linux", Architecture = "arm64" });
         Assert.Equal(index.Images[1].ManifestBytes, arm64.ManifestBytes);
-        var layer = arm64.Manifest.Layers[1];
-        await using (var stream = await arm64.Layers.OpenReadAsync(layer, CancellationToken.None))
+        var layer = arm64.Base.Manifest.Layers[1];
+        await using (var stream = await arm64.Base.LayerSource.OpenReadAsync(layer, CancellationToken.None))
             Assert.Equal(layer.Digest, Digest.Compute(stream));
         Assert.Contains(TokensFor("app/creds"), t => t.Account == "pusher" && t.Granted.Contains("repository:app/creds:pull,push"));
         Assert.Contains(TokensFor("app/creds"), t => t.Account == "reader" && t.Granted.SequenceEqual(["repository:app/creds:pull"]));

@@ -169,9 +169,10 @@ public class ContainerIndexingTests
 
     private static async Task<List<IndexEntry>> ReadAsync(IndexFixtures f, params MultiArch.Build.Images.ImageArtifact[] images)
     {
-        var reader = new IndexEntryReader(f.Client, TestImages.Repo("app"));
+        var reader = new IndexEntryReader(TestImages.Repo("app"));
         var entries = new List<IndexEntry>();
-        foreach (var image in images) entries.AddRange(await reader.ReadAsync(TestImages.Repo("app").WithDigest(image.Descriptor.Digest), CancellationToken.None));
+        foreach (var image in images)
+            entries.AddRange(await reader.ReadAsync(new MultiArch.Build.Images.ImageSourceReader(new MultiArch.Build.Registry.RegistryImageSource(f.Client, TestImages.Repo("app").WithDigest(image.Descriptor.Digest))), CancellationToken.None));
         return entries;
     }
 

@@ -17,7 +17,7 @@ public class ImageInspectorTests
         var attestation = f.Attestation(amd64, 33);
         var pushed = await f.PushIndexAsync("app", "1.0", [amd64, arm64], [attestation]);
 
-        var image = await new ImageInspector(f.Client).InspectAsync(TestImages.Repo("app").WithTag("1.0"), CancellationToken.None);
+        var image = await Inspect(f, TestImages.Repo("app").WithTag("1.0"));
 
         Assert.Equal(pushed.Descriptor.Digest, image.Digest);
         Assert.Equal(MediaTypes.OciIndex, image.MediaType);
@@ -38,7 +38,7 @@ public class ImageInspectorTests
         using var f = new IndexFixtures();
         var arm64 = await f.PushImageAsync("app", Arm64, 34);
 
-        var image = await new ImageInspector(f.Client).InspectAsync(TestImages.Repo("app").WithDigest(arm64.Descriptor.Digest), CancellationToken.None);
+        var image = await Inspect(f, TestImages.Repo("app").WithDigest(arm64.Descriptor.Digest));
 
         Assert.False(image.IsIndex);
         var only = Assert.Single(image.Manifests);
@@ -47,11 +47,29 @@ public class ImageInspectorTests
     }
 
     [Fact]
+    public async Task AnIndexWhoseChildIsMissingIsTheSameCodedErrorAsEverywhere()
+    {
+        using var f = new IndexFixtures();
+        var amd64 = await f.PushImageAsync("app", Amd64, 35);
+        var arm64 = await f.PushImageAsync("app", Arm64, 36);
+        await f.PushIndexAsync("app", "1.0", [amd64, arm64], []);
+        f.Registry.DeleteManifest("app", arm64.Descriptor.Digest);
+
+        var error = await Assert.ThrowsAsync<MabException>(() => Inspect(f, TestImages.Repo("app").WithTag("1.0")));
+
+        Assert.Equal(ErrorCode.ImageIncomplete, error.Code);
+        Assert.Contains(arm64.Descriptor.Digest.ToString(), error.Message);
+    }
+
+    private static Task<InspectedImage> Inspect(IndexFixtures f, MultiArch.Build.Registry.ImageReference reference) =>
+        ImageInspector.InspectAsync(new MultiArch.Build.Images.ImageSourceReader(new MultiArch.Build.Registry.RegistryImageSource(f.Client, reference)), CancellationToken.None);
+
+    [Fact]
     public async Task AnImageThatDoesNotExistIsACodedError()
     {
         using var f = new IndexFixtures();
 
-        var error = await Assert.ThrowsAsync<MabException>(() => new ImageInspector(f.Client).InspectAsync(TestImages.Repo("nothing").WithTag("1.0"), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<MabException>(() => Inspect(f, TestImages.Repo("nothing").WithTag("1.0")));
 
         Assert.Equal(ErrorCode.InspectImageNotFound, error.Code);
     }

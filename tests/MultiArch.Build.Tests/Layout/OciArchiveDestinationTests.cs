@@ -20,13 +20,13 @@ public class OciArchiveDestinationTests
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(temp.Combine("out")), e => Path.GetFileName(e) != "image.tar");
         using (var reader = await OciLayoutReader.OpenAsync(archive))
         {
-            var entry = reader.Resolve("1.0");
+            var entry = reader.Find("1.0")!;
             Assert.Equal(index.Descriptor.Digest, entry.Digest);
             var readIndex = reader.ReadIndex(entry);
             Assert.Equal(index.IndexBytes, OciJson.Serialize(readIndex));
-            var arm64 = reader.ReadImage(readIndex.Manifests[1]);
-            Assert.Equal("v8", arm64.Platform!.Variant);
-            Assert.Equal(index.Images[1].Manifest.Layers.Select(l => l.Digest), arm64.Manifest.Layers.Select(l => l.Digest));
+            var arm64 = reader.ReadManifest(readIndex.Manifests[1]);
+            Assert.Equal("v8", readIndex.Manifests[1].Platform!.Variant);
+            Assert.Equal(index.Images[1].Manifest.Layers.Select(l => l.Digest), arm64.Layers.Select(l => l.Digest));
         }
 
         var raw = ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci-archive:{archive}:1.0");
@@ -37,13 +37,13 @@ public class OciArchiveDestinationTests
         ProcessRunner.RunChecked("skopeo", "copy", "--all", $"oci-archive:{archive}:1.0", $"oci:{copy}:copied");
         await LayoutAssert.CompleteAsync(copy);
         using (var copied = await OciLayoutReader.OpenAsync(copy))
-            Assert.Equal(index.Descriptor.Digest, copied.Resolve("copied").Digest);
+            Assert.Equal(index.Descriptor.Digest, copied.Find("copied")!.Digest);
 
         // And an archive skopeo wrote reads back the same.
         string skopeoArchive = temp.Combine("skopeo.tar");
         ProcessRunner.RunChecked("skopeo", "copy", "--all", $"oci:{copy}:copied", $"oci-archive:{skopeoArchive}:again");
         using var fromSkopeo = await OciLayoutReader.OpenAsync(skopeoArchive);
-        Assert.Equal(index.Descriptor.Digest, fromSkopeo.Resolve("again").Digest);
+        Assert.Equal(index.Descriptor.Digest, fromSkopeo.Find("again")!.Digest);
         await LayoutAssert.CompleteAsync(fromSkopeo.Root);
     }
 
@@ -89,7 +89,7 @@ public class OciArchiveDestinationTests
 
         using var reader = await OciLayoutReader.OpenAsync(archive);
         Assert.Equal(["one", "two"], reader.RefNames);
-        Assert.Equal(one.Descriptor.Digest, reader.Resolve("one").Digest);
+        Assert.Equal(one.Descriptor.Digest, reader.Find("one")!.Digest);
         await LayoutAssert.CompleteAsync(reader.Root);
         ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci-archive:{archive}:one");
     }

@@ -82,9 +82,9 @@ public class OciLayoutDestinationTests
 
         using var reader = await OciLayoutReader.OpenAsync(layout);
         Assert.Equal(["a", "b"], reader.RefNames);
-        Assert.Equal(third.Descriptor.Digest, reader.Resolve("a").Digest);
-        Assert.Equal(MediaTypes.OciIndex, reader.Resolve("a").MediaType);
-        Assert.Equal(second.Descriptor.Digest, reader.Resolve("b").Digest);
+        Assert.Equal(third.Descriptor.Digest, reader.Find("a")!.Digest);
+        Assert.Equal(MediaTypes.OciIndex, reader.Find("a")!.MediaType);
+        Assert.Equal(second.Descriptor.Digest, reader.Find("b")!.Digest);
         Assert.Equal(3, reader.Index.Manifests.Count); // the untagged entry for 'second'
         Assert.Equal(0, again.BytesWritten);
         Assert.Equal(second.Blobs.Sum(b => b.Descriptor.Size) + second.ManifestBytes.Length, again.BytesSkipped);

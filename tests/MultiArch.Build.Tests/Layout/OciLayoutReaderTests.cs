@@ -3,6 +3,7 @@ using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Layout;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Publishing;
 
 namespace MultiArch.Build.Tests.Layout;
 
@@ -17,9 +18,8 @@ public class OciLayoutReaderTests
         string baseLayout = temp.Combine("base");
         await new OciLayoutDestination(baseLayout).WriteIndexAsync(await TestImages.BuildIndexAsync(store, "base"), ["base"], default);
 
-        using var reader = await OciLayoutReader.OpenAsync(baseLayout);
-        var baseIndex = reader.ReadIndex(reader.Resolve("base"));
-        var baseImage = reader.ReadImage(baseIndex.Manifests[0]);
+        using var source = await LayoutImageSource.OpenAsync($"oci:{baseLayout}:base", default);
+        var baseImage = (await BaseImageSelection.SelectAsync(new ImageSourceReader(source), [TestImages.Amd64], default))[0];
         var layer = await TestLayer.CreateAsync(store, "COPY extra /", new TestFile("extra.txt", "extra", TestLayer.Plain));
         var image = ImageBuilder.Build(baseImage, [layer], new ImageConfigEdits { Cmd = ["--verbose"] });
         string layout = temp.Combine("derived");
@@ -50,8 +50,12 @@ public class OciLayoutReaderTests
         string layout = temp.Combine("layout");
         var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
         await new OciLayoutDestination(layout).WriteImageAsync(image, ["x"], default);
+        using (var named = await LayoutImageSource.OpenAsync($"oci:{layout}:y", default))
+        {
+            Assert.Null(await named.TryGetTopAsync(default));
+            Assert.Contains("has no image named 'y' (it has: x)", named.DescribeWhereMissing());
+        }
         using var reader = await OciLayoutReader.OpenAsync(layout);
-        Assert.Equal(ErrorCode.LayoutRefNotFound, Assert.Throws<MabException>(() => reader.Resolve("y")).Code);
 
         string configPath = Path.Combine(layout, "blobs", "sha256", image.Manifest.Config.Digest.Hex);
         byte[] config = File.ReadAllBytes(configPath);
@@ -87,10 +91,11 @@ public class OciLayoutReaderTests
         var image = await TestImages.BuildAsync(new BlobStore(temp.Combine("store")), TestImages.Amd64, "x");
         await new OciArchiveDestination(archive).WriteImageAsync(image, ["x"], default);
 
-        var reader = await OciLayoutReader.OpenAsync(archive);
-        string unpacked = reader.Root;
-        Assert.Equal(image.Manifest.Config.Digest, reader.ReadImage(reader.Resolve("x")).Manifest.Config.Digest);
-        reader.Dispose();
+        var source = await LayoutImageSource.OpenAsync($"oci:{archive}:x", default);
+        var top = await source.TryGetTopAsync(default);
+        Assert.Equal(image.Descriptor.Digest, top!.Digest);
+        string unpacked = Assert.IsType<OciLayoutReader>(source.Blobs).Root;
+        source.Dispose();
         Assert.False(Directory.Exists(unpacked));
         Assert.True(File.Exists(archive));
     }

@@ -164,19 +164,4 @@ public class PlatformMatcherTests
 
         Assert.Equal("linux/amd64, linux/arm64/v8, windows(10.0.20348.2340)/amd64", PlatformFormatter.FormatAvailable(manifests));
     }
-
-    [Fact]
-    public void SelectNamesWhatTheIndexOffersWhenNothingMatches()
-    {
-        var manifests = new[] { Manifest(Of("linux", "amd64"), 1), Manifest(Of("linux", "arm64", "v8"), 2), Manifest(Of("unknown", "unknown"), 3) };
-
-        var error = Assert.Throws<MultiArch.Build.Diagnostics.MabException>(
-            () => PlatformMatcher.For(Of("linux", "s390x")).Select(manifests, "registry.test/runtime:8.0"));
-
-        Assert.Equal(MultiArch.Build.Diagnostics.ErrorCode.NoMatchingPlatform, error.Code);
-        Assert.Contains("linux/amd64, linux/arm64/v8", error.Message);
-        Assert.Contains("linux/s390x", error.Message);
-        Assert.Contains("registry.test/runtime:8.0", error.Message);
-        Assert.DoesNotContain("unknown", error.Message);
-    }
 }

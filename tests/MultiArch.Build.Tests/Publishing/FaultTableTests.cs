@@ -8,6 +8,7 @@ using MultiArch.Build.Layout;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Platforms;
 using MultiArch.Build.Publishing;
+using MultiArch.Build.Sources;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Auth;
 using MultiArch.Build.Registry.Push;
@@ -165,7 +166,7 @@ public class FaultTableTests
                 case "inspect":
                 {
                     using var pull = Client(CredentialPurpose.Pull);
-                    var image = await new ImageInspector(pull).InspectAsync(Repo("base").WithTag("1.0"), cancellationToken);
+                    var image = await ImageInspector.InspectAsync(new ImageSourceReader(new RegistryImageSource(pull, Repo("base").WithTag("1.0"))), cancellationToken);
                     Assert.Equal(2, image.Manifests.Count);
                     return image.Digest;
                 }
@@ -191,7 +192,8 @@ public class FaultTableTests
                 Edits = new ImageConfigEdits { Created = DateTimeOffset.UnixEpoch },
             };
             var factory = new PlatformImageFactory(new BlobStore(request.BlobCacheDirectory), LayerStrategy.Single, new LayerWriter());
-            var publisher = new ContainerPublisher(new RegistryBaseImageResolver(pull), destination, factory, NullBuildLog.Instance);
+            using var sources = new ImageSources(pull);
+            var publisher = new ContainerPublisher(sources, destination, factory, NullBuildLog.Instance);
             var result = await publisher.PublishAsync(request, cancellationToken);
             return result.Index!.Digest;
         }

@@ -59,6 +59,8 @@ internal sealed partial class FakeRegistry : HttpMessageHandler
     public int TagCount(string repository) { lock (_gate) return _tags.GetValueOrDefault(repository)?.Count ?? 0; }
     public int BlobCount(string repository) { lock (_gate) return _blobs.GetValueOrDefault(repository)?.Count ?? 0; }
 
+    public void DeleteManifest(string repository, Digest digest) { lock (_gate) _manifests[repository].Remove(digest); }
+
     public void PutBlob(string repository, byte[] content) { lock (_gate) Bucket(_blobs, repository)[Digest.Compute(content)] = content; }
 
     public Digest PutManifest(string repository, string mediaType, byte[] bytes, string? tag = null)

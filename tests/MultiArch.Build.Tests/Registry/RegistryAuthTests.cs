@@ -1,10 +1,11 @@
 using System.Text;
 using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Auth;
-using MultiArch.Build.Registry.Pull;
+using MultiArch.Build.Publishing;
 using MultiArch.Build.Registry.Push;
 using static MultiArch.Build.Tests.Registry.TestImages;
 
@@ -266,7 +267,7 @@ public class RegistryAuthTests
         using (var client = Client(bearer, [], log, Credentials("alice", password)))
         {
             messages.Add((await Assert.ThrowsAsync<MabException>(() => new RegistryDestination(client, Repo("app")).WriteIndexAsync(index, ["x"], CancellationToken.None))).ToString());
-            messages.Add((await Assert.ThrowsAsync<MabException>(() => new BaseImageResolver(client).ResolveAsync(Repo("app").WithTag("none"), new Platform { OS = "linux", Architecture = "amd64" }, CancellationToken.None))).ToString());
+            messages.Add((await Assert.ThrowsAsync<MabException>(() => BaseImageSelection.SelectAsync(new ImageSourceReader(new RegistryImageSource(client, Repo("app").WithTag("none"))), [new Platform { OS = "linux", Architecture = "amd64" }], CancellationToken.None))).ToString());
         }
         using (var wrong = Client(bearer, [], log, Credentials("alice", password + "-wrong")))
             messages.Add((await Assert.ThrowsAsync<MabException>(() => wrong.BlobExistsAsync(Repo("app"), Digest.Compute([1]), CancellationToken.None))).ToString());

@@ -160,9 +160,10 @@ public class RegistryHeadTests
         using var publish = new RegistryClient(Options(registry), CredentialPurpose.Pull, cache);
         var platforms = index.Images.Select(i => i.Descriptor.Platform!).ToList();
 
-        var pinned = await new Build.Registry.Pull.BaseImageResolver(preflight).CheckAsync(hub.WithTag("1.0"), platforms, CancellationToken.None);
-        var resolver = new Build.Registry.Pull.BaseImageResolver(publish);
-        foreach (var platform in platforms) await resolver.ResolveAsync(hub.WithTag("1.0").WithDigest(pinned), platform, CancellationToken.None);
+        var check = new Build.Images.ImageSourceReader(new RegistryImageSource(preflight, hub.WithTag("1.0")));
+        await Build.Publishing.BaseImageSelection.SelectAsync(check, platforms, CancellationToken.None);
+        var pinned = new RegistryImageSource(publish, hub.WithTag("1.0"), check.TopDigest);
+        await Build.Publishing.BaseImageSelection.SelectAsync(new Build.Images.ImageSourceReader(pinned), platforms, CancellationToken.None);
 
         // The index and each platform's manifest once; without the cache it was twice each.
         Assert.Equal(1 + platforms.Count, registry.Pulls);

@@ -5,7 +5,7 @@ using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Auth;
-using MultiArch.Build.Registry.Pull;
+using MultiArch.Build.Publishing;
 using MultiArch.Build.Registry.Push;
 using static MultiArch.Build.Tests.Registry.TestImages;
 
@@ -235,19 +235,16 @@ public class RegistryQuirksTests
             await new RegistryDestination(push, baseReference).WriteIndexAsync(baseIndex, ["1.0"], CancellationToken.None);
             Assert.Equal(0, registry.Pulls); // pushing reads no manifest
 
-            var resolver = new BaseImageResolver(pull);
-            var amd64 = await resolver.ResolveAsync(baseReference, Amd64, CancellationToken.None);
-            await resolver.ResolveAsync(baseReference, new Platform { OS = "linux", Architecture = "arm64" }, CancellationToken.None);
+            Platform[] both = [Amd64, new Platform { OS = "linux", Architecture = "arm64" }];
+            var bases = await BaseImageSelection.SelectAsync(new ImageSourceReader(new RegistryImageSource(pull, baseReference)), both, CancellationToken.None);
             Assert.Equal(3, registry.Pulls); // the index once, then each platform's manifest once: each is needed for its bytes
-            // A second resolve of the same base (the publish after the preflight) confirms what it read with HEADs.
-            var again = new BaseImageResolver(pull);
-            await again.ResolveAsync(baseReference, Amd64, CancellationToken.None);
-            await again.ResolveAsync(baseReference, new Platform { OS = "linux", Architecture = "arm64" }, CancellationToken.None);
+            // A second read of the same base (the publish after the preflight) confirms what it read with HEADs.
+            await BaseImageSelection.SelectAsync(new ImageSourceReader(new RegistryImageSource(pull, baseReference)), both, CancellationToken.None);
             Assert.Equal(3, registry.Pulls);
             Assert.Equal(3, registry.Requests.Count(r => r.Method == "HEAD" && r.PathAndQuery.Contains("/manifests/") && r.Status == 200));
             int manifestReads = registry.Requests.Count(r => r.PathAndQuery.Contains("/manifests/") && r.Method != "PUT");
 
-            var app = WithLayerFrom(push, amd64.Layers.Repository, RandomBytes(3000, 56), RandomBytes(2000, 57));
+            var app = WithLayerFrom(push, ((RegistryBlobSource)bases[0].LayerSource).Repository, RandomBytes(3000, 56), RandomBytes(2000, 57));
             await new RegistryDestination(push, ImageReference.Parse("team/app")).WriteImageAsync(app, ["v1"], CancellationToken.None);
 
             AssertStored(registry, "library/base", baseIndex.Images[0]);

@@ -1,0 +1,52 @@
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Oci;
+
+namespace MultiArch.Build.Images;
+
+/// <summary>
+/// The one walk from a source's top document through an index to an image's manifest and config. The top is
+/// fetched once per reader whatever the number of platforms; a child an index lists but the source lacks is
+/// <see cref="ErrorCode.ImageIncomplete"/> for every caller and every kind of source.
+/// </summary>
+public sealed class ImageSourceReader(IImageSource source)
+{
+    private Task<ImageDocument?>? _top;
+
+    public IImageSource Source => source;
+
+    /// <summary>The digest of the top document, once <see cref="ReadTopAsync"/> has read it.</summary>
+    public Digest? TopDigest => _top is { IsCompletedSuccessfully: true } read ? read.Result?.Digest : null;
+
+    /// <summary>The document the source's reference names.</summary>
+    /// <param name="notFound">The error for a reference that names nothing, given the source's own explanation of where it looked: each caller names the property the user set.</param>
+    public async Task<ImageDocument> ReadTopAsync(Func<string, MabException> notFound, CancellationToken cancellationToken)
+    {
+        _top ??= source.TryGetTopAsync(cancellationToken);
+        return await _top.ConfigureAwait(false) ?? throw notFound(source.DescribeWhereMissing());
+    }
+
+    /// <summary>A document an index lists.</summary>
+    public async Task<ImageDocument> ReadChildAsync(ImageDocument index, Descriptor listed, CancellationToken cancellationToken) =>
+        await source.TryGetDocumentAsync(listed, cancellationToken).ConfigureAwait(false)
+        ?? throw new MabException(ErrorCode.ImageIncomplete,
+            $"Index {index.Digest} of {source.Name} lists {listed.Digest} ({Describe(listed)}), but the source does not hold it. The index is incomplete; push or write it again, or name another tag or digest.");
+
+    /// <summary>
+    /// The image a manifest document holds: its manifest and config. <paramref name="listed"/> is the entry an index listed it
+    /// under (kept as written, platform included); null for an image named directly, whose descriptor is made from the document.
+    /// </summary>
+    public async Task<SourceImage> ReadImageAsync(ImageDocument document, Descriptor? listed, CancellationToken cancellationToken)
+    {
+        if (!MediaTypes.IsManifest(document.MediaType))
+            throw new MabException(ErrorCode.BaseNotAManifest,
+                $"{source.Name} lists {document.Digest} as '{document.MediaType}', where an image manifest is needed. Nested indexes are not read; name the inner index directly.");
+        var manifest = OciJson.DeserializeManifest(document.Bytes);
+        var config = OciJson.DeserializeConfig(await source.GetConfigAsync(manifest.Config, cancellationToken).ConfigureAwait(false));
+        var descriptor = listed?.Clone() ?? document.ToDescriptor();
+        descriptor.MediaType = document.MediaType;
+        return new SourceImage(descriptor, document, manifest, config, source);
+    }
+
+    private static string Describe(Descriptor listed) =>
+        Attestations.IsAttestation(listed) ? "an attestation" : listed.Platform?.ToString() ?? "no platform";
+}
