@@ -13,8 +13,8 @@ public sealed partial class CreateContainerIndex : AsyncTask
 {
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var own = Annotations.ToDictionary(a => a.ItemSpec, a => a.GetMetadata("Value"), StringComparer.Ordinal);
-        var generated = GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value")));
+        var metadata = ImageMetadata.Assemble(GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value"))), new Dictionary<string, string>(),
+            Annotations.ToDictionary(a => a.ItemSpec, a => a.GetMetadata("Value"), StringComparer.Ordinal), generateLabels: false, GenerateAnnotations);
         var settings = ContainerSettings.Check(Repository, ImageTags, format: null, Registry);
         if (settings.RepositoryWarning is not null) LogCodedWarning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning);
         var request = new ContainerIndexRequest
@@ -24,8 +24,8 @@ public sealed partial class CreateContainerIndex : AsyncTask
             Repository = settings.Repository,
             Tags = settings.Tags,
             Append = Append,
-            Annotations = own,
-            GeneratedAnnotations = GenerateAnnotations ? OciAnnotations.Combine(generated, ReproducibleTime.Created(), new Dictionary<string, string>()) : new Dictionary<string, string>(),
+            Annotations = metadata.Annotations,
+            GeneratedAnnotations = metadata.Generated,
         };
         var result = await ContainerIndexing.RunAsync(request, new MSBuildLog(Log), InsecureRegistries, cancellationToken).ConfigureAwait(false);
 

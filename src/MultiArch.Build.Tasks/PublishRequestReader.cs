@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Build.Framework;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
@@ -19,10 +18,8 @@ internal static class PublishRequestReader
         var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry, task.LayerStrategy, task.AppCommandInstruction, task.LayerCompression);
         if (settings.RepositoryWarning is not null) warnings.Add(new(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
 
-        var created = ReproducibleTime.Created();
-        var generated = task.GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value"))).ToList();
-        var labels = task.GenerateLabels ? OciAnnotations.Combine(generated, created, Pairs(task.Labels)) : Pairs(task.Labels);
-        var annotations = Pairs(task.Annotations);
+        var metadata = ImageMetadata.Assemble(task.GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value"))), Pairs(task.Labels), Pairs(task.Annotations),
+            task.GenerateLabels, task.GenerateAnnotations);
         var request = new ContainerPublishRequest
         {
             Platforms = task.Platforms.Select(p => ReadPlatform(p, task.PublishedFiles)).ToList(),
@@ -48,9 +45,9 @@ internal static class PublishRequestReader
                 AssemblyName = task.AssemblyName,
                 TargetFileName = task.TargetFileName,
             },
-            Edits = EditsOf(task.Ports, task.EnvironmentVariables, labels, annotations) with { Created = created },
-            IndexAnnotations = annotations,
-            GeneratedAnnotations = task.GenerateAnnotations ? OciAnnotations.Combine(generated, created, new Dictionary<string, string>()) : new Dictionary<string, string>(),
+            Edits = EditsOf(task.Ports, task.EnvironmentVariables, metadata.Labels, metadata.Annotations) with { Created = metadata.Created },
+            IndexAnnotations = metadata.Annotations,
+            GeneratedAnnotations = metadata.Generated,
             LabelBase = task.GenerateLabels,
         };
         return (request, warnings);
@@ -90,14 +87,9 @@ internal static class PublishRequestReader
         Env = environmentVariables.Select(e => (e.ItemSpec, e.GetMetadata("Value"))).ToList(),
         Labels = labels,
         Annotations = annotations,
-        Ports = ports.Select(p => p.ItemSpec.Contains('/') ? p.ItemSpec : $"{p.ItemSpec}/{TypeOf(p)}").ToList(),
+        // The Type metadata is the SDK's way to write a protocol; the core defaults a bare number to tcp.
+        Ports = ports.Select(p => p.ItemSpec.Contains('/') || Blank(p.GetMetadata("Type")) is not { } type ? p.ItemSpec : $"{p.ItemSpec}/{type}").ToList(),
     };
-
-    private static string TypeOf(ITaskItem port)
-    {
-        string type = port.GetMetadata("Type");
-        return string.IsNullOrWhiteSpace(type) ? "tcp" : type.Trim().ToLower(CultureInfo.InvariantCulture);
-    }
 
     private static IReadOnlyList<string> Values(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToList();
 
