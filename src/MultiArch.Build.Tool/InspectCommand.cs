@@ -1,0 +1,58 @@
+using System.CommandLine;
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Indexes;
+using MultiArch.Build.Registry;
+
+namespace MultiArch.Build.Tool;
+
+/// <summary>`multiarch inspect REF [--raw]`: what the InspectContainerImage target prints, from a shell.</summary>
+internal static class InspectCommand
+{
+    public static Command Create(GlobalOptions options)
+    {
+        var reference = new Argument<string>("REF")
+        {
+            Description = "The image: registry/repository[:tag][@sha256:...]. Capital letters in the repository are lowered (warning MAB3101), as publish does.",
+        };
+        var raw = new Option<bool>("--raw")
+        {
+            Description = "Print the manifest or index exactly as the registry serves it, with nothing added: its sha256 is the digest.",
+        };
+        var command = new Command("inspect", "Show what a reference names: its digest and media type, then each platform's manifest digest, size and layer count. Reads no layer.")
+        {
+            reference,
+            raw,
+        };
+        command.SetAction(new VerbAction(options, "inspect", (context, ct) =>
+            InspectAsync(context, context.Parse.GetValue(reference)!, context.Parse.GetValue(raw), ct)).RunAsync);
+        return command;
+    }
+
+    private static async Task InspectAsync(ToolContext context, string text, bool raw, CancellationToken cancellationToken)
+    {
+        var (reference, warning) = UserReferences.Parse(text);
+        if (warning is not null) context.Log.Warning(ErrorCode.RepositoryNormalized, warning);
+        using var clients = RegistryClients.ForBuild(context.InsecureRegistries, context.Log, reference.Registry);
+        var image = await ImageInspector.InspectAsync(new ImageSourceReader(new RegistryImageSource(clients.Pull, reference)), cancellationToken).ConfigureAwait(false);
+        if (raw)
+        {
+            await WriteBytesAsync(context.Output, image.Bytes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        foreach (string line in InspectionReport.Format(image)) await context.ResultAsync(line).ConfigureAwait(false);
+    }
+
+    /// <summary>The document's own bytes on stdout; through a writer only when stdout is not the console (a test's writer).</summary>
+    private static async Task WriteBytesAsync(TextWriter output, byte[] bytes, CancellationToken cancellationToken)
+    {
+        if (!ReferenceEquals(output, Console.Out))
+        {
+            await output.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes)).ConfigureAwait(false);
+            return;
+        }
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        using var stdout = Console.OpenStandardOutput();
+        await stdout.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+    }
+}

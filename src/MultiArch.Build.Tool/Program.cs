@@ -1,0 +1,3 @@
+using MultiArch.Build.Tool;
+
+return await MultiarchCommand.RunAsync(args).ConfigureAwait(false);

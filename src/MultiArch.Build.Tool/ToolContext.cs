@@ -1,0 +1,10 @@
+using System.CommandLine;
+
+namespace MultiArch.Build.Tool;
+
+/// <summary>What a verb works with: its parsed command line, the log (stderr), stdout for results, and the insecure registries.</summary>
+internal sealed record ToolContext(ParseResult Parse, ConsoleBuildLog Log, TextWriter Output, string InsecureRegistries)
+{
+    /// <summary>A result line on stdout.</summary>
+    public Task ResultAsync(string line) => Output.WriteLineAsync(line);
+}

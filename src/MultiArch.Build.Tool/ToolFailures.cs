@@ -1,0 +1,42 @@
+using MultiArch.Build.Diagnostics;
+
+namespace MultiArch.Build.Tool;
+
+/// <summary>
+/// Turns whatever stopped a verb into coded errors, with the codes the MSBuild tasks use: the core's own
+/// <see cref="MabException"/>s as they are, a local file failure as MAB3998 and anything else as MAB3999,
+/// never a bare stack trace (that goes to -v detailed).
+/// </summary>
+internal static class ToolFailures
+{
+    public static IEnumerable<MabException> Coded(Exception failure, string verb)
+    {
+        if (failure is AggregateException aggregate)
+            return aggregate.Flatten().InnerExceptions.SelectMany(inner => Coded(inner, verb));
+        if (failure is MabException coded) return [coded];
+        string what = Describe(failure);
+        if (FileSystemFailure.Is(failure))
+            return [new MabException(ErrorCode.FileSystemFailure, $"multiarch {verb} could not read or write a file: {what} {FileSystemFailure.Advice(failure)}")];
+        return [new MabException(ErrorCode.UnexpectedFailure,
+            $"multiarch {verb} failed unexpectedly: {what} This is a bug in MultiArch.Build: please report it with the output of the same command run again with -v detailed, which holds the details.")];
+    }
+
+    /// <summary>Whether the failure is the cancel the user asked for (Ctrl+C), however deep the core wrapped it.</summary>
+    public static bool IsCancel(Exception failure, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested && failure switch
+        {
+            OperationCanceledException => true,
+            AggregateException aggregate => aggregate.Flatten().InnerExceptions.All(inner => IsCancel(inner, cancellationToken)),
+            _ => false,
+        };
+
+    /// <summary>The exception's type and message, and its innermost cause's: no stack trace.</summary>
+    private static string Describe(Exception failure)
+    {
+        var inner = failure;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        string text = $"{failure.GetType().Name}: {failure.Message}";
+        if (inner != failure) text += $" ({inner.GetType().Name}: {inner.Message})";
+        return text.EndsWith('.') ? text : text + ".";
+    }
+}
