@@ -68,6 +68,9 @@ internal static class IndexCommand
     {
         void Warn(string message) => context.Log.Warning(ErrorCode.RepositoryNormalized, message);
         var target = IndexTarget.From(tagReferences, Warn);
+        // No project properties here: the generated annotations are created alone, as the target gives it with none set.
+        var metadata = ImageMetadata.Assemble([], new Dictionary<string, string>(),
+            annotations.Select(Split).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal), generateLabels: false, generateAnnotations: true);
         var settings = ContainerSettings.Check(target.Repository, string.Join(' ', target.Tags), format: null, target.Registry);
         var request = new ContainerIndexRequest
         {
@@ -76,8 +79,8 @@ internal static class IndexCommand
             Repository = settings.Repository,
             Tags = settings.Tags,
             Append = append,
-            Annotations = annotations.Select(Split).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal),
-            GeneratedAnnotations = OciAnnotations.Combine([], ReproducibleTime.Created(), new Dictionary<string, string>()),
+            Annotations = metadata.Annotations,
+            GeneratedAnnotations = metadata.Generated,
         };
         var result = await ContainerIndexing.RunAsync(request, context.Log, context.InsecureRegistries, cancellationToken).ConfigureAwait(false);
 
