@@ -6,6 +6,12 @@ public enum BuildLogLevel
     Debug,
     Info,
     Warning,
+    /// <summary>
+    /// How far a long operation has come (bytes and rate of an upload). The writer throttles these lines (about one a
+    /// second per operation, none for a short one), and hosts show them where the user is watching: the
+    /// MSBuild tasks at the importance a default `dotnet publish` prints.
+    /// </summary>
+    Progress,
 }
 
 /// <summary>
