@@ -68,7 +68,7 @@ internal static class IndexCommand
     {
         void Warn(string message) => context.Log.Warning(ErrorCode.RepositoryNormalized, message);
         var target = IndexTarget.From(tagReferences, Warn);
-        // No project properties here: the generated annotations are created alone, as the target gives it with none set.
+        // No project here, so of the generated annotations only created is known; the rest come with --annotation.
         var metadata = ImageMetadata.Assemble([], new Dictionary<string, string>(),
             annotations.Select(Split).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal), generateLabels: false, generateAnnotations: true);
         var settings = ContainerSettings.Check(target.Repository, string.Join(' ', target.Tags), format: null, target.Registry);

@@ -37,6 +37,7 @@ internal static class InspectCommand
         var image = await ImageInspector.InspectAsync(new ImageSourceReader(new RegistryImageSource(clients.Pull, reference)), cancellationToken).ConfigureAwait(false);
         if (raw)
         {
+            context.Log.EndProgress();
             await WriteBytesAsync(context.Output, image.Bytes, cancellationToken).ConfigureAwait(false);
             return;
         }

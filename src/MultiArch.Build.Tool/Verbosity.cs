@@ -7,7 +7,7 @@ internal enum Verbosity
 {
     /// <summary>Warnings and errors only; the index commands print only the digest on stdout.</summary>
     Quiet,
-    /// <summary>What happens step by step (each source, retries, blobs pushed).</summary>
+    /// <summary>What happens step by step (each source, retries, blobs pushed, upload progress).</summary>
     Normal,
     /// <summary>Everything, credentials' sources and token requests included (never a secret), and an unexpected failure's stack trace.</summary>
     Detailed,
@@ -27,7 +27,7 @@ internal static class Verbosities
     public static bool Shows(this Verbosity verbosity, BuildLogLevel level) => level switch
     {
         BuildLogLevel.Warning => true,
-        BuildLogLevel.Info => verbosity >= Verbosity.Normal,
+        BuildLogLevel.Info or BuildLogLevel.Progress => verbosity >= Verbosity.Normal,
         _ => verbosity >= Verbosity.Detailed,
     };
 }
