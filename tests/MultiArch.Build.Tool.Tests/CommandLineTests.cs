@@ -46,6 +46,17 @@ public sealed class CommandLineTests
         Assert.Contains("--insecure-registry <HOST>", output);
     }
 
+    [Fact]
+    public void InsecureRegistriesReachTheCoreAsItsListOfHosts()
+    {
+        var options = new GlobalOptions();
+        var root = new RootCommand { options.InsecureRegistries };
+
+        var parse = root.Parse(["--insecure-registry", "reg.example:5000", "--insecure-registry", "other.example"]);
+
+        Assert.Equal(["reg.example:5000", "other.example"], MultiArch.Build.Registry.RegistryOptions.ParseRegistryList(options.InsecureRegistryList(parse)));
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(string arguments)
     {
         var output = new StringWriter();
