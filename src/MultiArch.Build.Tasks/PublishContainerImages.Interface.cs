@@ -67,4 +67,11 @@ public sealed partial class PublishContainerImages
 
     [Output]
     public string? IndexDigest { get; private set; }
+
+    /// <summary>
+    /// What was written, as one block (<see cref="Publishing.PublishSummary.Block"/>): platforms, digests, sizes, bytes
+    /// uploaded, index and references. The targets print it as the project's output line, which the terminal logger shows.
+    /// </summary>
+    [Output]
+    public string? Summary { get; private set; }
 }

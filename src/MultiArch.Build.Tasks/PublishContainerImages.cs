@@ -24,6 +24,6 @@ public sealed partial class PublishContainerImages : AsyncTask
             item.SetMetadata("Size", image.Manifest.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return (ITaskItem)item;
         }).ToArray();
-        foreach (var line in PublishSummary.Format(result, request.Request.Destination)) Log.LogMessage(MessageImportance.High, line);
+        Summary = PublishSummary.Block(result, request.Request.Destination);
     }
 }

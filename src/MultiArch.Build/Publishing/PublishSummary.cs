@@ -24,6 +24,13 @@ public static class PublishSummary
         foreach (var command in run) yield return "    " + command;
     }
 
+    /// <summary>
+    /// The summary as one block, for a host that prints it as a single message after a label (MSBuild's
+    /// <c>App -> …</c>): the first line, then the others two spaces further in, so that they sit under it.
+    /// </summary>
+    public static string Block(ContainerPublishResult result, ImageDestinationSpec destination) =>
+        string.Join(Environment.NewLine, Format(result, destination).Select((line, i) => i == 0 ? line : "  " + line));
+
     public static string Bytes(long bytes) => bytes switch
     {
         < 1024 => $"{bytes} B",
