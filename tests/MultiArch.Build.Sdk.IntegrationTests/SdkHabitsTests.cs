@@ -50,18 +50,29 @@ public sealed class SdkHabitsTests(SdkFixture fixture)
         }
     }
 
+    private void AssertSummaryShows(string output, string repository, string tag)
+    {
+        string digest = Skopeo.DigestOf(Skopeo.InspectRawBytes($"{fixture.Registry}/{repository}:{tag}"));
+        Assert.Contains($"index {digest}", output);
+        Assert.Contains($"-> {fixture.Registry}/{repository}:{tag}", output);
+    }
+
     [Fact]
     public void PublishContainerTargetAndContainerProfileMakeTheMultiPlatformImage()
     {
         using var app = WebApp("Habits", "e2e/habits");
 
-        var target = app.Publish([.. Common("target"), "-t:PublishContainer"]);
+        // At dotnet publish's own verbosity (minimal), with the console logger and with the terminal logger (forced,
+        // since the output is redirected), the summary shows the index digest and the tag pushed.
+        var target = app.Publish([.. Common("target"), "-t:PublishContainer", "-v:m"]);
         Assert.True(target.ExitCode == 0, target.All);
         AssertTagIsTheTwoPlatformIndex("e2e/habits", "target");
+        AssertSummaryShows(target.Output, "e2e/habits", "target");
 
-        var profile = app.Publish([.. Common("profile"), "PublishProfile=DefaultContainer"]);
+        var profile = app.Publish([.. Common("profile"), "PublishProfile=DefaultContainer", "-v:m", "-tl:on"]);
         Assert.True(profile.ExitCode == 0, profile.All);
         AssertTagIsTheTwoPlatformIndex("e2e/habits", "profile");
+        AssertSummaryShows(System.Text.RegularExpressions.Regex.Replace(profile.Output, @"\x1b(\[[0-9;?]*[A-Za-z]|\][^\x1b]*\x1b\\)", ""), "e2e/habits", "profile");
 
         // Only the tags asked for: no single-platform image of the SDK's, no per-RID tags.
         Assert.Equal(["profile", "target"], Skopeo.Tags($"{fixture.Registry}/e2e/habits")!.Order(StringComparer.Ordinal));
