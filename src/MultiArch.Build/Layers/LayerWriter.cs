@@ -58,6 +58,18 @@ public sealed class LayerWriter
         }
     }
 
+    /// <summary>
+    /// The diff_id and length of the tar <see cref="WriteArrangedAsync"/> would write for these entries, found without
+    /// compressing or storing anything: the same tar writer runs into a hash. It lets a build look for a blob that
+    /// already holds this tar (in the destination, or in the user's cache) before paying for compression.
+    /// </summary>
+    internal async Task<TarDigest> HashTarAsync(IReadOnlyList<LayerEntry> ordered, CancellationToken cancellationToken)
+    {
+        using var tar = new HashingWriteStream(Stream.Null);
+        await TarStreamWriter.WriteArchiveAsync(tar, ordered, _options, null, cancellationToken).ConfigureAwait(false);
+        return new TarDigest(tar.GetDigest(), tar.BytesWritten);
+    }
+
     private async Task<LayerResult> WriteBlobAsync(IReadOnlyList<LayerEntry> entries, Stream file, List<TarStreamWriter.FileContent>? contents, CancellationToken cancellationToken)
     {
         using var blob = new HashingWriteStream(file);

@@ -16,12 +16,32 @@ public sealed class ContainerPublisher(ImageSources sources, IImageDestination d
     public async Task<ContainerPublishResult> PublishAsync(ContainerPublishRequest request, CancellationToken cancellationToken)
     {
         var baseImages = await ResolveBasesAsync(request, cancellationToken).ConfigureAwait(false);
+        var built = await BuildAsync(request, baseImages, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await WriteAsync(request, baseImages, built, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LayerReuseFailedException failed)
+        {
+            // Nothing was tagged: destinations put every blob in place before the manifests that name them, and tags last.
+            log.Write(BuildLogLevel.Info, $"{failed.Message}; writing the layers instead and sending the images again.");
+            images.StopReusingLayers();
+            built = await BuildAsync(request, baseImages, cancellationToken).ConfigureAwait(false);
+            return await WriteAsync(request, baseImages, built, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
+    private async Task<ImageArtifact[]> BuildAsync(ContainerPublishRequest request, BaseImage[] baseImages, CancellationToken cancellationToken)
+    {
         var built = new ImageArtifact[request.Platforms.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, built.Length),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellationToken },
             async (i, ct) => built[i] = await images.BuildAsync(request, request.Platforms[i], baseImages[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return built;
+    }
 
+    private async Task<ContainerPublishResult> WriteAsync(ContainerPublishRequest request, BaseImage[] baseImages, ImageArtifact[] built, CancellationToken cancellationToken)
+    {
         var results = built.Select((image, i) => ResultFor(request.Platforms[i], image)).ToList();
         if (request.Destination.PushByDigest)
         {

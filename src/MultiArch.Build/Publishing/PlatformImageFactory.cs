@@ -7,9 +7,10 @@ using MultiArch.Build.Oci;
 namespace MultiArch.Build.Publishing;
 
 /// <summary>
-/// Builds one platform's image: plans the publish output into layers, writes them (streaming, into the
-/// blob cache, or takes them from the layer cache when their inputs are unchanged) and applies them
-/// with the config edits to that platform's base.
+/// Builds one platform's image: plans the publish output into layers, gets each layer and applies them with
+/// the config edits to that platform's base. A layer comes from the layer cache in <c>obj/</c> when its inputs
+/// are unchanged; else from a blob that already holds its tar (<see cref="LayerReuse"/>: the destination, the
+/// base, the user's cache); else it is written (streaming, into the blob cache).
 /// </summary>
 public sealed class PlatformImageFactory
 {
@@ -18,16 +19,24 @@ public sealed class PlatformImageFactory
     private readonly LayerWriter _writer;
     private readonly LayerCache? _layerCache;
     private readonly IBuildLog? _log;
+    private readonly LayerReuse? _reuse;
 
-    /// <summary>Plans each platform by <paramref name="strategy"/> from its published files; reuses layers from <paramref name="layerCache"/> when given.</summary>
-    public PlatformImageFactory(BlobStore blobCache, LayerStrategy strategy, LayerWriter writer, LayerCache? layerCache = null, IBuildLog? log = null)
+    /// <summary>
+    /// Plans each platform by <paramref name="strategy"/> from its published files; reuses layers from <paramref name="layerCache"/>
+    /// when given, and from what <paramref name="reuse"/> finds.
+    /// </summary>
+    public PlatformImageFactory(BlobStore blobCache, LayerStrategy strategy, LayerWriter writer, LayerCache? layerCache = null, IBuildLog? log = null, LayerReuse? reuse = null)
     {
         _blobCache = blobCache;
         _strategy = strategy;
         _writer = writer;
         _layerCache = layerCache;
         _log = log;
+        _reuse = reuse;
     }
+
+    /// <summary>From now on, writes every layer the obj/ cache does not hold instead of taking it from elsewhere (see <see cref="LayerReuse"/>).</summary>
+    public void StopReusingLayers() => _reuse?.Stop();
 
     private static ILayerPlanner PlannerFor(LayerStrategy strategy, PublishedPlatform platform, string imageRoot) => strategy switch
     {
@@ -42,24 +51,43 @@ public sealed class PlatformImageFactory
         LayerCompressions.EnsureSupportedBy(request.LayerCompression, family);
         var entries = PublishLayerSource.EntriesFor(platform, request.WorkingDirectory);
         var plan = PlannerFor(_strategy, platform, PublishLayerSource.ImageRootOf(request.WorkingDirectory)).Plan(entries);
+        // The media type this image lists its new layers under, which a layer found elsewhere must have too.
+        string mediaType = LayerMediaTypes.ConvertTo(_writer.Options.MediaType, family);
         var layers = new List<NewLayer>();
         foreach (var planned in plan.Layers)
         {
-            var written = await WriteAsync(planned, platform, cancellationToken).ConfigureAwait(false);
-            layers.Add(new NewLayer(written.Descriptor, written.DiffId, _blobCache,
+            var (blob, diffId, source) = await LayerAsync(planned, platform, baseImage, mediaType, cancellationToken).ConfigureAwait(false);
+            layers.Add(new NewLayer(blob, diffId, source,
                 CreatedBy: $"MultiArch.Build: {planned.Name} layer of {platform.Target.RuntimeIdentifier} publish",
                 Comment: "multiarch.build." + planned.Name));
         }
         return ImageBuilder.Build(baseImage, layers, EditsFor(request, baseImage, family), family);
     }
 
-    private async Task<LayerResult> WriteAsync(PlannedLayer planned, PublishedPlatform platform, CancellationToken cancellationToken)
+    private async Task<(Descriptor Blob, Digest DiffId, IBlobSource Source)> LayerAsync(PlannedLayer planned, PublishedPlatform platform, BaseImage baseImage, string mediaType, CancellationToken cancellationToken)
     {
-        if (_layerCache is null) return await _writer.WriteAsync(planned.Entries, _blobCache, cancellationToken).ConfigureAwait(false);
-        var result = await _layerCache.GetOrWriteAsync(planned.Entries, _writer, cancellationToken).ConfigureAwait(false);
-        _log?.Write(BuildLogLevel.Info,
-            $"{platform.Target.RuntimeIdentifier} {planned.Name} layer {result.Layer.Descriptor.Digest} ({PublishSummary.Bytes(result.Layer.Descriptor.Size)}): {(result.FromCache ? "unchanged, reused" : "written")}");
-        return result.Layer;
+        var arranged = LayerTree.Arrange(planned.Entries);
+        string? fingerprint = null;
+        if (_layerCache?.Find(arranged, _writer.Options, out fingerprint) is { } cached)
+            return Report(cached.Descriptor, "unchanged, reused", (cached.Descriptor, cached.DiffId, _blobCache));
+        if (_reuse is not null && await _reuse.FindAsync(arranged, _writer, mediaType, baseImage, cancellationToken).ConfigureAwait(false) is { } found)
+        {
+            var layer = found.Layer;
+            // A blob on this machine goes into obj/ as if written here, so the next publish finds it there first.
+            bool adopted = found.LocalStore is { } local && _layerCache is not null && _layerCache.Adopt(fingerprint!, layer, local);
+            return Report(layer.Descriptor, $"already in {found.Where}, reused without compressing", (layer.Descriptor, layer.DiffId, adopted ? _blobCache : found.Source));
+        }
+        var written = _layerCache is null
+            ? await _writer.WriteArrangedAsync(arranged, _blobCache, null, cancellationToken).ConfigureAwait(false)
+            : await _layerCache.WriteAsync(arranged, _writer, cancellationToken).ConfigureAwait(false);
+        _reuse?.Remember(written, _blobCache, _writer.Options);
+        return Report(written.Descriptor, "written", (written.Descriptor, written.DiffId, _blobCache));
+
+        T Report<T>(Descriptor blob, string how, T layer)
+        {
+            _log?.Write(BuildLogLevel.Info, $"{platform.Target.RuntimeIdentifier} {planned.Name} layer {blob.Digest} ({PublishSummary.Bytes(blob.Size)}): {how}");
+            return layer;
+        }
     }
 
     private static ImageConfigEdits EditsFor(ContainerPublishRequest request, BaseImage baseImage, ImageFormat family)
