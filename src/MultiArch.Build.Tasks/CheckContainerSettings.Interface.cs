@@ -2,7 +2,7 @@ using Microsoft.Build.Framework;
 
 namespace MultiArch.Build.Tasks;
 
-/// <summary>Validates repository, tags, format, registry, layer strategy, app command instruction and the container items before any inner build runs; outputs the normalized repository.</summary>
+/// <summary>Validates repository, tags, format, registry, layer strategy, SBOM storage, app command instruction and the container items before any inner build runs; outputs the normalized repository.</summary>
 public sealed partial class CheckContainerSettings
 {
     [Required]
@@ -13,6 +13,9 @@ public sealed partial class CheckContainerSettings
     public string? LayerStrategy { get; set; }
     public string? AppCommandInstruction { get; set; }
     public string? LayerCompression { get; set; }
+    public bool GenerateSbom { get; set; }
+    public string? SbomStorage { get; set; }
+    public bool PushByDigest { get; set; }
 
     public ITaskItem[] Ports { get; set; } = [];
     public ITaskItem[] EnvironmentVariables { get; set; } = [];

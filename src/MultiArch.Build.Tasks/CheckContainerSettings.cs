@@ -8,7 +8,8 @@ public sealed partial class CheckContainerSettings : AsyncTask
 {
     protected override Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var settings = ContainerSettings.Check(Repository, ImageTags, ImageFormat, Registry, LayerStrategy, AppCommandInstruction, LayerCompression);
+        var settings = ContainerSettings.Check(Repository, ImageTags, ImageFormat, Registry, LayerStrategy, AppCommandInstruction, LayerCompression,
+            (GenerateSbom, SbomStorage, PushByDigest));
         if (settings.RepositoryWarning is not null) LogCodedWarning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning);
         NormalizedRepository = settings.Repository;
         // The item rules the image build applies, run before anything is compiled.

@@ -12,7 +12,7 @@ public sealed partial class PublishContainerImages
     [Required]
     public ITaskItem[] Platforms { get; set; } = [];
 
-    /// <summary>Published files (Include = full path), metadata ContainerPlatform, RelativePath, PublishDir, NuGetPackageId, AssetType, RuntimePackAsset.</summary>
+    /// <summary>Published files (Include = full path), metadata ContainerPlatform, RelativePath, PublishDir, NuGetPackageId, AssetType, RuntimePackAsset, ProjectAssetsFile, TargetFramework.</summary>
     public ITaskItem[] PublishedFiles { get; set; } = [];
 
     public string? Registry { get; set; }
@@ -36,6 +36,12 @@ public sealed partial class PublishContainerImages
 
     /// <summary>Where unchanged layers are remembered between builds; empty writes every layer afresh.</summary>
     public string? LayerCacheDirectory { get; set; }
+
+    /// <summary>Makes an SPDX 2.3 SBOM per platform image from each platform's restore output (metadata ProjectAssetsFile of the published files) and deps.json.</summary>
+    public bool GenerateSbom { get; set; }
+
+    /// <summary>referrers (the default: an OCI 1.1 referrer per platform image) or index (BuildKit's attestation entries).</summary>
+    public string? SbomStorage { get; set; }
 
     public string WorkingDirectory { get; set; } = "/app/";
     public string? User { get; set; }

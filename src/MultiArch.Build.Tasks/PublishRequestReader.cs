@@ -15,7 +15,8 @@ internal static class PublishRequestReader
     public static (ContainerPublishRequest Request, IReadOnlyList<Warning> Warnings) Read(PublishContainerImages task)
     {
         var warnings = new List<Warning>();
-        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry, task.LayerStrategy, task.AppCommandInstruction, task.LayerCompression);
+        var settings = ContainerSettings.Check(task.Repository, task.ImageTags, task.ImageFormat, task.Registry, task.LayerStrategy, task.AppCommandInstruction, task.LayerCompression,
+            (task.GenerateSbom, task.SbomStorage, task.PushByDigest));
         if (settings.RepositoryWarning is not null) warnings.Add(new(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
 
         var metadata = ImageMetadata.Assemble(task.GeneratedAnnotations.Select(i => (i.ItemSpec, i.GetMetadata("Value"))), Pairs(task.Labels), Pairs(task.Annotations),
@@ -49,6 +50,7 @@ internal static class PublishRequestReader
             IndexAnnotations = metadata.Annotations,
             GeneratedAnnotations = metadata.Generated,
             LabelBase = task.GenerateLabels,
+            Sbom = settings.Sbom,
         };
         return (request, warnings);
     }
@@ -62,7 +64,12 @@ internal static class PublishRequestReader
         string publishDir = mine[0].GetMetadata("PublishDir");
         var published = mine.Select(f => new PublishedFile(f.ItemSpec, f.GetMetadata("RelativePath"), Blank(f.GetMetadata("NuGetPackageId")), Blank(f.GetMetadata("AssetType")),
             string.Equals(f.GetMetadata("RuntimePackAsset"), "true", StringComparison.OrdinalIgnoreCase))).ToList();
-        return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published) { BaseImageDigest = PinOf(item) };
+        return new PublishedPlatform(target, item.GetMetadata("BaseImage"), publishDir, published)
+        {
+            BaseImageDigest = PinOf(item),
+            ProjectAssetsFile = Blank(mine[0].GetMetadata("ProjectAssetsFile")),
+            TargetFramework = Blank(mine[0].GetMetadata("TargetFramework")),
+        };
     }
 
     /// <summary>The digest ResolveContainerBaseImages pinned the base to (metadata BaseImageDigest), if it ran.</summary>

@@ -24,4 +24,13 @@ public static partial class ErrorCode
     public const string InvalidLabel = "MAB1310";
     /// <summary>An index (a base, an index source, an image inspected) lists a manifest its registry or layout does not hold.</summary>
     public const string ImageIncomplete = "MAB1311";
+
+    /// <summary>ContainerSbomStorage is neither referrers nor index.</summary>
+    public const string InvalidSbomStorage = "MAB1320";
+    /// <summary>ContainerSbomStorage=index with a Docker-format image, whose manifest list cannot hold attestations.</summary>
+    public const string SbomIndexNeedsOci = "MAB1321";
+    /// <summary>ContainerSbomStorage=index with ContainerPushByDigest, which writes no index.</summary>
+    public const string SbomIndexNeedsIndex = "MAB1322";
+    /// <summary>The SBOM's inputs (a platform's project.assets.json or deps.json) are missing or unreadable.</summary>
+    public const string SbomInputUnreadable = "MAB1323";
 }

@@ -2,7 +2,9 @@ namespace MultiArch.Build.Images;
 
 /// <summary>
 /// Where finished images go: a registry, a layout directory, or a layout archive. Every destination
-/// writes children before the index and tags last, so a tag never names something incomplete.
+/// writes children before the index and tags last, so a tag never names something incomplete. An image's
+/// referrers (<see cref="ImageArtifact.Referrers"/>) are children too: they are written after their image and
+/// before the index and tags, so a tag never names an image whose SBOM is missing.
 /// </summary>
 public interface IImageDestination
 {

@@ -5,7 +5,8 @@ namespace MultiArch.Build.Images;
 /// <summary>
 /// One finished platform image, the form every destination (registry, layout, archive) takes:
 /// the manifest's exact bytes, its descriptor (with the platform the index will list it under),
-/// and every blob it references (config first, then layers in order).
+/// and every blob it references (config first, then layers in order). Its referrers (an SBOM) go with it: a
+/// destination writes them after the image and before the index and tags.
 /// </summary>
 public sealed class ImageArtifact
 {
@@ -22,4 +23,11 @@ public sealed class ImageArtifact
     public byte[] ManifestBytes { get; }
     public Descriptor Descriptor { get; }
     public IReadOnlyList<BlobContent> Blobs { get; }
+
+    /// <summary>Artifacts whose manifest's <c>subject</c> is this image (OCI 1.1 referrers); they change neither this image nor an index listing it.</summary>
+    public IReadOnlyList<ImageArtifact> Referrers { get; private init; } = [];
+
+    /// <summary>The same image with <paramref name="referrers"/> to write beside it.</summary>
+    public ImageArtifact WithReferrers(IReadOnlyList<ImageArtifact> referrers) =>
+        new(Manifest, ManifestBytes, Descriptor.Platform, Blobs) { Referrers = [.. Referrers, .. referrers] };
 }

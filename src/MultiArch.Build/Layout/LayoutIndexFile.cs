@@ -57,6 +57,16 @@ internal static class LayoutIndexFile
         }
     }
 
+    /// <summary>Lists referrers (artifacts with a <c>subject</c>) once each, with no ref name: they are found by their subject, not by a tag.</summary>
+    public static void AddReferrers(ImageIndex index, IEnumerable<Descriptor> listings)
+    {
+        index.MediaType ??= MediaTypes.OciIndex;
+        foreach (var listing in listings)
+        {
+            if (!index.Manifests.Any(m => m.Digest == listing.Digest && RefNameOf(m) is null)) index.Manifests.Add(listing);
+        }
+    }
+
     public static string? RefNameOf(Descriptor entry) =>
         entry.Annotations is not null && entry.Annotations.TryGetValue(OciLayoutFormat.RefNameAnnotation, out var name) ? name : null;
 

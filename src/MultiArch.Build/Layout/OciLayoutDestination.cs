@@ -13,7 +13,9 @@ namespace MultiArch.Build.Layout;
 /// point a failure stops at, <c>index.json</c> only names blobs that are complete. Writing into an
 /// existing layout keeps its other entries and replaces the entry of the same ref name. A failed write
 /// leaves the previous layout (its old <c>index.json</c>) or, for a new layout, nothing (see
-/// <see cref="LayoutWriteScope"/>), and a file-system failure is a coded error that says what to do.
+/// <see cref="LayoutWriteScope"/>), and a file-system failure is a coded error that says what to do. An image's
+/// referrers (SBOMs) are written after it and listed in <c>index.json</c> without a ref name, as tools that attach
+/// artifacts to a layout list them, so a reader finds them by their <c>subject</c>.
 /// </summary>
 public sealed class OciLayoutDestination : IImageDestination
 {
@@ -39,7 +41,7 @@ public sealed class OciLayoutDestination : IImageDestination
     public Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         ValidateTags(tags);
-        return WriteAsync(index.Descriptor, tags, async (store, counter) =>
+        return WriteAsync(index.Descriptor, tags, index.Images, async (store, counter) =>
         {
             foreach (var image in index.Images)
                 await WriteImageContentAsync(store, image, counter, cancellationToken).ConfigureAwait(false);
@@ -50,10 +52,10 @@ public sealed class OciLayoutDestination : IImageDestination
     public Task<DestinationResult> WriteImageAsync(ImageArtifact image, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         ValidateTags(tags);
-        return WriteAsync(image.Descriptor, tags, (store, counter) => WriteImageContentAsync(store, image, counter, cancellationToken));
+        return WriteAsync(image.Descriptor, tags, [image], (store, counter) => WriteImageContentAsync(store, image, counter, cancellationToken));
     }
 
-    private async Task<DestinationResult> WriteAsync(Descriptor target, IReadOnlyList<string> tags, Func<BlobStore, ByteCounter, Task> writeContent)
+    private async Task<DestinationResult> WriteAsync(Descriptor target, IReadOnlyList<string> tags, IReadOnlyList<ImageArtifact> images, Func<BlobStore, ByteCounter, Task> writeContent)
     {
         LayoutWriteScope? scope = null;
         bool prepared = false;
@@ -64,7 +66,7 @@ public sealed class OciLayoutDestination : IImageDestination
             prepared = true;
             var counter = new ByteCounter();
             await writeContent(store, counter).ConfigureAwait(false);
-            return Publish(target, tags, counter);
+            return Publish(target, tags, images.SelectMany(i => i.Referrers).ToList(), counter);
         }
         catch (Exception ex)
         {
@@ -84,14 +86,17 @@ public sealed class OciLayoutDestination : IImageDestination
         foreach (var blob in image.Blobs)
             counter.Add(await store.PutAsync(blob.Descriptor, SourceReadFailure.Guard(blob.Source), cancellationToken).ConfigureAwait(false), blob.Descriptor.Size);
         PutDocument(store, image.Descriptor, image.ManifestBytes, counter);
+        foreach (var referrer in image.Referrers)
+            await WriteImageContentAsync(store, referrer, counter, cancellationToken).ConfigureAwait(false);
     }
 
     private static void PutDocument(BlobStore store, Descriptor descriptor, byte[] content, ByteCounter counter) =>
         counter.Add(store.Put(descriptor, content), content.Length);
 
-    private DestinationResult Publish(Descriptor target, IReadOnlyList<string> tags, ByteCounter counter)
+    private DestinationResult Publish(Descriptor target, IReadOnlyList<string> tags, IReadOnlyList<ImageArtifact> referrers, ByteCounter counter)
     {
         var index = LayoutIndexFile.ReadOrEmpty(Root);
+        LayoutIndexFile.AddReferrers(index, referrers.Select(r => Referrers.ListingOf(r.Descriptor, r.Manifest)));
         LayoutIndexFile.SetEntries(index, target, tags, ImageName);
         LayoutIndexFile.Write(Root, index);
         IReadOnlyList<string> references = tags.Count == 0

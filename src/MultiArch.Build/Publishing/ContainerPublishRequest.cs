@@ -39,4 +39,7 @@ public sealed record ContainerPublishRequest
 
     /// <summary>Adds org.opencontainers.image.base.name/base.digest labels to each config.</summary>
     public bool LabelBase { get; init; }
+
+    /// <summary>Makes an SPDX SBOM per platform image and stores it so; null makes none (the images are the same either way).</summary>
+    public Sbom.SbomStorage? Sbom { get; init; }
 }

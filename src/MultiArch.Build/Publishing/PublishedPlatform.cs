@@ -10,6 +10,12 @@ namespace MultiArch.Build.Publishing;
 public sealed record PublishedPlatform(PlatformTarget Target, string BaseImage, string PublishDirectory, IReadOnlyList<PublishedFile> Files)
 {
     public Digest? BaseImageDigest { get; init; }
+
+    /// <summary>The restore output of this platform's publish (its own obj/multiarch/&lt;rid&gt;/project.assets.json), which an SBOM is made from.</summary>
+    public string? ProjectAssetsFile { get; init; }
+
+    /// <summary>The TargetFramework the platform was published for (<c>net10.0</c>), which picks the restore graph.</summary>
+    public string? TargetFramework { get; init; }
 }
 
 /// <summary>

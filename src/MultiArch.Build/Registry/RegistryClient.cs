@@ -129,7 +129,8 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>Puts a manifest or index under a digest or tag. Content-Type is the document's media type.</summary>
     /// <param name="digest">The document's digest when the caller has it already; computed otherwise.</param>
-    public async Task PutManifestAsync(ImageReference repository, string reference, string mediaType, byte[] bytes, Digest? digest, CancellationToken cancellationToken)
+    /// <returns>The subject the registry says it indexed (its <c>OCI-Subject</c> header, sent by registries with the referrers API), or null.</returns>
+    public async Task<Digest?> PutManifestAsync(ImageReference repository, string reference, string mediaType, byte[] bytes, Digest? digest, CancellationToken cancellationToken)
     {
         var expected = digest ?? Digest.Compute(bytes);
         var request = new RegistryRequest(repository.Registry, HttpMethod.Put, ManifestUri(repository, reference), AuthScope.Push(repository.Repository), $"PUT manifest {repository.Repository}:{reference}")
@@ -141,6 +142,7 @@ public sealed class RegistryClient : IDisposable
             throw new MabException(ErrorCode.RegistryProtocolError, $"Registry {repository.Registry} answered {(int)response.StatusCode} instead of 201 Created to {request.Operation}. Check that it implements the distribution spec.");
         if (DigestHeader(response) is { } stored && stored != expected)
             throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {repository.Registry} stored manifest {repository.Repository}:{reference} as {stored}, but its content is {expected}. The registry rewrote the manifest; push to a registry that stores manifests unchanged.");
+        return response.Headers.TryGetValues(Referrers.SubjectHeader, out var subjects) && Digest.TryParse(subjects.FirstOrDefault(), out var subject) ? subject : null;
     }
 
     /// <summary>The repository's tags (one page, as many as the registry returns).</summary>

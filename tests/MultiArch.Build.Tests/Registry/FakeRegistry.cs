@@ -39,6 +39,10 @@ internal sealed partial class FakeRegistry : HttpMessageHandler
     public List<RecordedRequest> Requests { get; } = [];
     public bool OmitDigestHeader { get; set; }
     public bool RefuseMounts { get; set; }
+    /// <summary>Has the OCI referrers API: answers a manifest PUT that has a subject with OCI-Subject (and keeps no tag for it).</summary>
+    public bool ReferrersApi { get; set; }
+    /// <summary>Refuses manifest PUTs under tags starting with this (a registry that will not take the referrers tag).</summary>
+    public string? RefuseTagPrefix { get; set; }
     /// <summary>Drops an upload whose PATCH broke (as distribution does once its upload state no longer matches).</summary>
     public bool LoseUploadOnReset { get; set; }
     /// <summary>Hands out absolute upload locations on another host (as registries backed by object storage do); that host needs no auth.</summary>
@@ -269,6 +273,7 @@ internal sealed partial class FakeRegistry : HttpMessageHandler
         string mediaType = request.Content.Headers.ContentType?.MediaType ?? "";
         var digest = Digest.Compute(bytes);
         if (Digest.TryParse(reference, out var named) && named != digest) return Error(HttpStatusCode.BadRequest, "DIGEST_INVALID");
+        if (RefuseTagPrefix is { } refused && reference.StartsWith(refused, StringComparison.Ordinal)) return Error(HttpStatusCode.Forbidden, "DENIED");
         lock (_gate)
         {
             if (MediaTypes.IsIndex(mediaType))
@@ -288,6 +293,8 @@ internal sealed partial class FakeRegistry : HttpMessageHandler
         var response = new HttpResponseMessage(HttpStatusCode.Created);
         response.Headers.Location = new Uri($"/v2/{repo}/manifests/{digest}", UriKind.Relative);
         AddDigest(response, digest);
+        if (ReferrersApi && MediaTypes.IsManifest(mediaType) && OciJson.DeserializeManifest(bytes).Subject is { } subject)
+            response.Headers.TryAddWithoutValidation("OCI-Subject", subject.Digest.ToString());
         return response;
     }
 

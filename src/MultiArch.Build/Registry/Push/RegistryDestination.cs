@@ -7,8 +7,8 @@ namespace MultiArch.Build.Registry.Push;
 
 /// <summary>
 /// Pushes images to a registry repository in the order that never exposes half an image: every
-/// blob first (in parallel), then each platform manifest by digest, then the index by digest,
-/// and the tags last. No extra per-platform tags are made.
+/// blob first (in parallel), then each platform manifest by digest, then their referrers (SBOMs), then the
+/// index by digest, and the tags last. No extra per-platform tags are made.
 /// </summary>
 public sealed class RegistryDestination : IImageDestination
 {
@@ -25,16 +25,20 @@ public sealed class RegistryDestination : IImageDestination
         _uploader = new BlobUploader(client);
         _progress = progress;
         Repository = repository with { Tag = null, Digest = null };
+        _referrers = new ReferrerPusher(client, Repository);
     }
+
+    private readonly ReferrerPusher _referrers;
 
     public ImageReference Repository { get; }
 
     public async Task<DestinationResult> WriteIndexAsync(IndexArtifact index, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         CheckTags(tags);
-        var counts = await PushBlobsAsync(index.Images.SelectMany(i => i.Blobs), cancellationToken).ConfigureAwait(false);
+        var counts = await PushBlobsAsync(index.Images.SelectMany(BlobsWithReferrers), cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(index.Images, Parallelism(cancellationToken), async (image, ct) =>
             await PutManifestAsync(image.Descriptor, image.ManifestBytes, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await _referrers.PutAsync(index.Images, cancellationToken).ConfigureAwait(false);
         var references = await PutWithTagsAsync(index.Descriptor, index.IndexBytes, tags, cancellationToken).ConfigureAwait(false);
         return new DestinationResult(references, counts.Written, counts.Skipped);
     }
@@ -42,10 +46,18 @@ public sealed class RegistryDestination : IImageDestination
     public async Task<DestinationResult> WriteImageAsync(ImageArtifact image, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         CheckTags(tags);
-        var counts = await PushBlobsAsync(image.Blobs, cancellationToken).ConfigureAwait(false);
+        var counts = await PushBlobsAsync(BlobsWithReferrers(image), cancellationToken).ConfigureAwait(false);
+        if (image.Referrers.Count > 0)
+        {
+            // The image by digest, then its referrers, and only then the tags.
+            await PutManifestAsync(image.Descriptor, image.ManifestBytes, cancellationToken).ConfigureAwait(false);
+            await _referrers.PutAsync([image], cancellationToken).ConfigureAwait(false);
+        }
         var references = await PutWithTagsAsync(image.Descriptor, image.ManifestBytes, tags, cancellationToken).ConfigureAwait(false);
         return new DestinationResult(references, counts.Written, counts.Skipped);
     }
+
+    private static IEnumerable<BlobContent> BlobsWithReferrers(ImageArtifact image) => image.Blobs.Concat(image.Referrers.SelectMany(r => r.Blobs));
 
     /// <summary>Bad tags fail before anything is sent.</summary>
     private void CheckTags(IReadOnlyList<string> tags)

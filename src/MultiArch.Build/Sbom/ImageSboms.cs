@@ -1,0 +1,46 @@
+using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Images;
+using MultiArch.Build.Oci;
+using MultiArch.Build.Publishing;
+
+namespace MultiArch.Build.Sbom;
+
+/// <summary>
+/// The publish step that gives each built platform image its SBOM: an SPDX document made from the platform's own
+/// publish, stored as the image's referrer or as an attestation entry for the index. The images themselves are not
+/// changed, so their digests (and the index's, with referrers) are the same as without an SBOM.
+/// </summary>
+public static class ImageSboms
+{
+    /// <summary>The images to write (with their referrers) and the attestation entries to list after them in the index.</summary>
+    public sealed record Attached(IReadOnlyList<ImageArtifact> Images, IReadOnlyList<IndexEntry> Attestations);
+
+    public static Attached Attach(ContainerPublishRequest request, IReadOnlyList<ImageArtifact> built, IReadOnlyList<BaseImage> bases, IBuildLog log)
+    {
+        if (request.Sbom is not { } storage) return new Attached(built, []);
+        var images = new List<ImageArtifact>();
+        var attestations = new List<IndexEntry>();
+        for (int i = 0; i < built.Count; i++)
+        {
+            var image = built[i];
+            if (storage == SbomStorage.Index)
+                SbomStorages.EnsureExpressible(storage, MediaTypes.FamilyOf(image.Descriptor.MediaType), request.Destination.PushByDigest);
+            var platform = request.Platforms[i];
+            var inventory = SbomInventory.Of(platform, request.Execution.AssemblyName);
+            var subject = new SbomSubject(request.Destination.Repository, image.Descriptor, bases[i].Origin, request.Edits.Created);
+            byte[] spdx = SbomJson.Serialize(SpdxBuilder.Build(inventory, subject));
+            log.Write(BuildLogLevel.Info,
+                $"SBOM of {platform.Target.RuntimeIdentifier} image {image.Descriptor.Digest}: SPDX 2.3, {inventory.Components.Count + 1} packages, {spdx.Length} bytes, stored as {(storage == SbomStorage.Index ? "an index attestation" : "a referrer")}");
+            if (storage == SbomStorage.Index)
+            {
+                images.Add(image);
+                attestations.Add(SbomArtifacts.Attestation(spdx, image.Descriptor, Purl.Oci(request.Destination.Repository, image.Descriptor.Digest, image.Descriptor.Platform?.Architecture, null)));
+            }
+            else
+            {
+                images.Add(image.WithReferrers([SbomArtifacts.Referrer(spdx, image.Descriptor, request.Edits.Created)]));
+            }
+        }
+        return new Attached(images, attestations);
+    }
+}
