@@ -2,6 +2,7 @@ using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Sbom;
 using MultiArch.Build.Sources;
 
 namespace MultiArch.Build.Publishing;
@@ -43,11 +44,12 @@ public sealed class ContainerPublisher(ImageSources sources, IImageDestination d
     private async Task<ContainerPublishResult> WriteAsync(ContainerPublishRequest request, BaseImage[] baseImages, ImageArtifact[] built, CancellationToken cancellationToken)
     {
         var results = built.Select((image, i) => ResultFor(request.Platforms[i], image)).ToList();
+        var (images, attestations) = ImageSboms.Attach(request, built, baseImages, log);
         if (request.Destination.PushByDigest)
         {
             long uploaded = 0, skipped = 0;
             var references = new List<string>();
-            foreach (var image in built)
+            foreach (var image in images)
             {
                 var written = await destination.WriteImageAsync(image, [], cancellationToken).ConfigureAwait(false);
                 uploaded += written.BytesWritten; skipped += written.BytesSkipped;
@@ -57,7 +59,7 @@ public sealed class ContainerPublisher(ImageSources sources, IImageDestination d
         }
 
         var generated = request.GeneratedAnnotations.Count == 0 ? null : OciAnnotations.WithBase(request.GeneratedAnnotations, OciAnnotations.SharedOrigin(baseImages), forIndex: true);
-        var index = IndexComposer.Compose([], built.Select(IndexEntry.Of).ToList(), request.IndexAnnotations, generated);
+        var index = IndexComposer.Compose([], [.. images.Select(IndexEntry.Of), .. attestations], request.IndexAnnotations, generated);
         log.Write(BuildLogLevel.Info, $"Writing index {index.Descriptor.Digest} with {built.Length} platform(s) to {request.Destination.Describe()}");
         var result = await destination.WriteIndexAsync(index, request.Destination.Tags, cancellationToken).ConfigureAwait(false);
         return new ContainerPublishResult(index.Descriptor, results, result.References, result.BytesWritten, result.BytesSkipped);
