@@ -48,33 +48,10 @@ public abstract class AsyncTask : MSBuildTask, ICancelableTask
                 Log.LogMessage(MessageImportance.High, "Canceled; nothing more was sent.");
                 break;
             default:
-                LogCoded(Uncoded(failure));
+                LogCoded(UncodedFailure.ToCoded(failure, GetType().Name, "the output of the build run again with -v:diag"));
                 Log.LogMessage(MessageImportance.Low, $"{GetType().Name} failed with: {failure}");
                 break;
         }
-    }
-
-    /// <summary>The coded error for an exception the core did not code: what happened, and what to do about it.</summary>
-    private MabException Uncoded(Exception failure)
-    {
-        string what = Describe(failure);
-        if (FileSystemFailure.Is(failure))
-        {
-            return new MabException(ErrorCode.FileSystemFailure,
-                $"{GetType().Name} could not read or write a file: {what} {FileSystemFailure.Advice(failure)}");
-        }
-        return new MabException(ErrorCode.UnexpectedFailure,
-            $"{GetType().Name} failed unexpectedly: {what} This is a bug in MultiArch.Build: please report it with the output of the build run again with -v:diag, which holds the details.");
-    }
-
-    /// <summary>The exception's type and message, and its innermost cause's: no stack trace.</summary>
-    private static string Describe(Exception failure)
-    {
-        var inner = failure;
-        while (inner.InnerException is not null) inner = inner.InnerException;
-        string text = $"{failure.GetType().Name}: {failure.Message}";
-        if (inner != failure) text += $" ({inner.GetType().Name}: {inner.Message})";
-        return text.EndsWith('.') ? text : text + ".";
     }
 
     protected void LogCoded(MabException ex) =>

@@ -13,7 +13,8 @@ public sealed partial class InspectContainerImage : AsyncTask
     {
         if (string.IsNullOrWhiteSpace(Image))
             throw new MabException(ErrorCode.InspectNoImage, "InspectContainerImage needs an image: pass -p:ContainerImage=<registry>/<repository>:<tag> (or @sha256:<digest>).");
-        var reference = ImageReference.Parse(Image.Trim());
+        var (reference, lowered) = ImageReferenceInput.Parse(Image.Trim());
+        if (lowered is not null) LogCodedWarning(ErrorCode.RepositoryNormalized, lowered);
         using var clients = RegistryClients.ForBuild(InsecureRegistries, new MSBuildLog(Log), reference.Registry);
 
         var image = await ImageInspector.InspectAsync(new ImageSourceReader(new RegistryImageSource(clients.Pull, reference)), cancellationToken).ConfigureAwait(false);

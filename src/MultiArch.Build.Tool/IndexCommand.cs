@@ -1,3 +1,4 @@
+using MultiArch.Build.Registry;
 using System.CommandLine;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Indexes;
@@ -97,7 +98,7 @@ internal static class IndexCommand
     /// </summary>
     private static string SourceText(string source, Action<string> warn)
     {
-        if (UserReferences.TryParse(source) is not { Warning: { } warning } parsed) return source;
+        if (ImageReferenceInput.TryParse(source) is not { Warning: { } warning } parsed) return source;
         warn(warning);
         return parsed.Reference.ToString();
     }

@@ -14,7 +14,7 @@ internal sealed record IndexTarget(string Registry, string Repository, IReadOnly
         ImageReference? first = null;
         foreach (string text in tagReferences)
         {
-            if (UserReferences.TryParse(text)?.Reference is not { } reference) continue;
+            if (ImageReferenceInput.TryParse(text)?.Reference is not { } reference) continue;
             if (reference.Digest is not null)
                 return $"--tag '{text}' has a digest; a tag reference is registry/repository:tag (an index gets its digest when it is made).";
             if (reference.Tag is null)
@@ -31,7 +31,7 @@ internal sealed record IndexTarget(string Registry, string Repository, IReadOnly
     {
         var references = tagReferences.Select(text =>
         {
-            var parsed = UserReferences.Parse(text);
+            var parsed = ImageReferenceInput.Parse(text);
             if (parsed.Warning is not null) warn(parsed.Warning);
             return parsed.Reference;
         }).ToList();

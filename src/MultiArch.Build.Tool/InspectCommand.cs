@@ -31,7 +31,7 @@ internal static class InspectCommand
 
     private static async Task InspectAsync(ToolContext context, string text, bool raw, CancellationToken cancellationToken)
     {
-        var (reference, warning) = UserReferences.Parse(text);
+        var (reference, warning) = ImageReferenceInput.Parse(text);
         if (warning is not null) context.Log.Warning(ErrorCode.RepositoryNormalized, warning);
         using var clients = RegistryClients.ForBuild(context.InsecureRegistries, context.Log, reference.Registry);
         var image = await ImageInspector.InspectAsync(new ImageSourceReader(new RegistryImageSource(clients.Pull, reference)), cancellationToken).ConfigureAwait(false);

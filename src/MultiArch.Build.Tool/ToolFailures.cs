@@ -14,11 +14,7 @@ internal static class ToolFailures
         if (failure is AggregateException aggregate)
             return aggregate.Flatten().InnerExceptions.SelectMany(inner => Coded(inner, verb));
         if (failure is MabException coded) return [coded];
-        string what = Describe(failure);
-        if (FileSystemFailure.Is(failure))
-            return [new MabException(ErrorCode.FileSystemFailure, $"multiarch {verb} could not read or write a file: {what} {FileSystemFailure.Advice(failure)}")];
-        return [new MabException(ErrorCode.UnexpectedFailure,
-            $"multiarch {verb} failed unexpectedly: {what} This is a bug in MultiArch.Build: please report it with the output of the same command run again with -v detailed, which holds the details.")];
+        return [UncodedFailure.ToCoded(failure, $"multiarch {verb}", "the output of the same command run again with -v detailed")];
     }
 
     /// <summary>Whether the failure is the cancel the user asked for (Ctrl+C), however deep the core wrapped it.</summary>
@@ -29,14 +25,4 @@ internal static class ToolFailures
             AggregateException aggregate => aggregate.Flatten().InnerExceptions.All(inner => IsCancel(inner, cancellationToken)),
             _ => false,
         };
-
-    /// <summary>The exception's type and message, and its innermost cause's: no stack trace.</summary>
-    private static string Describe(Exception failure)
-    {
-        var inner = failure;
-        while (inner.InnerException is not null) inner = inner.InnerException;
-        string text = $"{failure.GetType().Name}: {failure.Message}";
-        if (inner != failure) text += $" ({inner.GetType().Name}: {inner.Message})";
-        return text.EndsWith('.') ? text : text + ".";
-    }
 }

@@ -1,6 +1,7 @@
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Publishing;
 using MultiArch.Build.Registry;
 using MultiArch.Build.Registry.Push;
 using MultiArch.Build.Sources;
@@ -41,7 +42,7 @@ public static class ContainerIndexing
             : ([], null);
         var index = IndexComposer.Compose(existing, added, request.Annotations, request.GeneratedAnnotations, existingAnnotations);
 
-        var destination = new RegistryDestination(pushClient, target);
+        var destination = new RegistryDestination(pushClient, target, new BlobProgressLog(log));
         var written = await destination.WriteIndexAsync(index, request.Tags, cancellationToken).ConfigureAwait(false);
         return new ContainerIndexResult(index.Descriptor, index.Index.Manifests, written.References);
     }

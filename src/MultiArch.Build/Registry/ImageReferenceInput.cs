@@ -1,15 +1,14 @@
 using MultiArch.Build.Diagnostics;
-using MultiArch.Build.Registry;
 
-namespace MultiArch.Build.Tool;
+namespace MultiArch.Build.Registry;
 
 /// <summary>
 /// Image references as people type them. CI systems hand out repository names with capitals (GitHub's
-/// <c>github.repository</c> is <c>Owner/Repo</c>), and publish and merge lower them (MAB3101), so the tool
-/// lowers them too, with the same warning: the name then means the image those steps pushed. Any other
+/// <c>github.repository</c> is <c>Owner/Repo</c>), and publish and merge lower them (MAB3101), so inspect and
+/// the multiarch tool lower them too, with the same warning: the name then means the image those steps pushed. Any other
 /// invalid character is an error, since rewriting it would point at a different image.
 /// </summary>
-internal static class UserReferences
+public static class ImageReferenceInput
 {
     /// <summary>The reference, and a warning when its repository had to be lowered.</summary>
     public sealed record Parsed(ImageReference Reference, string? Warning);

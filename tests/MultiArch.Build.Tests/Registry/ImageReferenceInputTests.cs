@@ -1,8 +1,9 @@
 using MultiArch.Build.Diagnostics;
+using MultiArch.Build.Registry;
 
-namespace MultiArch.Build.Tool.Tests;
+namespace MultiArch.Build.Tests.Registry;
 
-public sealed class UserReferencesTests
+public sealed class ImageReferenceInputTests
 {
     [Theory]
     [InlineData("ghcr.io/owner/app:1.0")]
@@ -10,7 +11,7 @@ public sealed class UserReferencesTests
     [InlineData("[::1]:5000/team/app:V1")]
     public void AValidReferenceIsTakenAsWrittenWithNoWarning(string text)
     {
-        var parsed = UserReferences.Parse(text);
+        var parsed = ImageReferenceInput.Parse(text);
 
         Assert.Equal(text, parsed.Reference.ToString());
         Assert.Null(parsed.Warning);
@@ -24,7 +25,7 @@ public sealed class UserReferencesTests
         "127.0.0.1:5000/owner/app:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     public void CapitalLettersInTheNameAreLoweredWithAWarningAndTheTagIsKept(string text, string expected)
     {
-        var parsed = UserReferences.Parse(text);
+        var parsed = ImageReferenceInput.Parse(text);
 
         Assert.Equal(expected, parsed.Reference.ToString());
         Assert.Contains($"'{text}'", parsed.Warning);
@@ -37,10 +38,10 @@ public sealed class UserReferencesTests
     [InlineData("")]
     public void AnyOtherProblemIsTheCoresErrorNamingTheReferenceAsWritten(string text)
     {
-        var error = Assert.Throws<MabException>(() => UserReferences.Parse(text));
+        var error = Assert.Throws<MabException>(() => ImageReferenceInput.Parse(text));
 
         Assert.Equal(ErrorCode.InvalidImageReference, error.Code);
         Assert.Contains($"'{text}'", error.Message);
-        Assert.Null(UserReferences.TryParse(text));
+        Assert.Null(ImageReferenceInput.TryParse(text));
     }
 }
