@@ -4,7 +4,8 @@ namespace MultiArch.Build.Sdk.IntegrationTests;
 
 /// <summary>
 /// The split layer layout end to end: a self-contained app gets runtime, packages and app layers; a no-op
-/// rebuild uploads nothing; a code change re-sends only the app layer; a layer two platforms share is sent once.
+/// rebuild uploads nothing; a code change re-sends only the app layer, also from a fresh checkout, whose unchanged
+/// layers come from the registry; a layer two platforms share is sent once.
 /// </summary>
 [Collection(SdkCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -63,6 +64,33 @@ public sealed class LayerSplitTests(SdkFixture fixture)
         var run = Podman.Run(repository + ":latest");
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("v2 {\"Arch\":\"X64\"}", run.Output);
+
+        // A fresh checkout, as on a CI runner: no obj/ or bin/, an empty user layer cache, and a one-line change. The
+        // runtime and packages layers are found in the registry by their diff_ids: not compressed, not uploaded, same digests.
+        app.Clean();
+        File.WriteAllText(Path.Combine(app.Directory, "Program.cs"), Program("v3"));
+        var fresh = PublishWithMetadata(app, properties, "fresh.json", EmptyUserCache(app));
+        Assert.Equal(2, CountOccurrences(fresh.Output, "reused without compressing"));
+        var freshLayers = NewLayers(repository, out _);
+        Assert.Equal(firstLayers.Take(2).Select(l => l.Digest), freshLayers.Take(2).Select(l => l.Digest));
+        var freshManifest = Skopeo.InspectRaw(Skopeo.ImageFor(repository + ":latest", "linux/amd64"));
+        Assert.Equal(freshLayers[2].Size + freshManifest.GetProperty("config").GetProperty("size").GetInt64(), fresh.Meta.GetProperty("bytesUploaded").GetInt64());
+        Assert.True(fresh.Meta.GetProperty("bytesUploaded").GetInt64() * 100 < firstLayers[0].Size);
+
+        // The same app from another fresh checkout gives the same index digest, and uploads nothing: every layer keeps
+        // the digest the registry has, whatever this machine's compressor would write.
+        app.Clean();
+        var again = PublishWithMetadata(app, properties, "again.json", EmptyUserCache(app));
+        Assert.Equal(3, CountOccurrences(again.Output, "reused without compressing"));
+        Assert.Equal(fresh.Meta.GetProperty("indexDigest").GetString(), again.Meta.GetProperty("indexDigest").GetString());
+        Assert.Equal(0, again.Meta.GetProperty("bytesUploaded").GetInt64());
+    }
+
+    /// <summary>A user layer cache of the app's own, empty, so a layer the publish does not compress can only come from the registry.</summary>
+    private static Dictionary<string, string?> EmptyUserCache(AppProject app)
+    {
+        string folder = Path.Combine(app.Root, "user-cache-" + Guid.NewGuid().ToString("N"));
+        return new Dictionary<string, string?> { ["MULTIARCH_CACHE_DIR"] = folder };
     }
 
     [Fact]
@@ -100,10 +128,10 @@ public sealed class LayerSplitTests(SdkFixture fixture)
         Assert.Equal(distinctBytes, publish.Meta.GetProperty("bytesUploaded").GetInt64());
     }
 
-    private static (JsonElement Meta, string Output) PublishWithMetadata(AppProject app, string[] properties, string metadataName)
+    private static (JsonElement Meta, string Output) PublishWithMetadata(AppProject app, string[] properties, string metadataName, IReadOnlyDictionary<string, string?>? environment = null)
     {
         string metadata = Path.Combine(app.Directory, metadataName);
-        var result = app.Publish([.. properties, $"ContainerMetadataFile={metadata}"]);
+        var result = app.Publish(environment ?? new Dictionary<string, string?>(), [.. properties, $"ContainerMetadataFile={metadata}"]);
         Assert.True(result.ExitCode == 0, result.All);
         return (JsonDocument.Parse(File.ReadAllBytes(metadata)).RootElement.Clone(), result.Output);
     }
