@@ -41,7 +41,7 @@ internal static class IndexCommand
         };
         var sources = new Argument<string[]>("SOURCE")
         {
-            Description = "Images to put in the index: registry/repository@sha256:..., registry/repository:tag, or a bare sha256:... for an image in the --tag repository.",
+            Description = "Images to put in the index: registry/repository@sha256:..., registry/repository:tag, oci:<layout folder>[:<ref>], or a bare sha256:... for an image in the --tag repository.",
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command(name, description) { tags, annotations, sources };

@@ -2,7 +2,9 @@ using System.CommandLine;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Indexes;
+using MultiArch.Build.Layout;
 using MultiArch.Build.Registry;
+using MultiArch.Build.Sources;
 
 namespace MultiArch.Build.Tool;
 
@@ -13,7 +15,7 @@ internal static class InspectCommand
     {
         var reference = new Argument<string>("REF")
         {
-            Description = "The image: registry/repository[:tag][@sha256:...]. Capital letters in the repository are lowered (warning MAB3101), as publish does.",
+            Description = "The image: registry/repository[:tag][@sha256:...], or oci:<layout folder>[:<ref>] / oci-archive:<file.tar>[:<ref>]. Capital letters in the repository are lowered (warning MAB3101), as publish does.",
         };
         var raw = new Option<bool>("--raw")
         {
@@ -31,10 +33,12 @@ internal static class InspectCommand
 
     private static async Task InspectAsync(ToolContext context, string text, bool raw, CancellationToken cancellationToken)
     {
-        var (reference, warning) = ImageReferenceInput.Parse(text);
-        if (warning is not null) context.Log.Warning(ErrorCode.RepositoryNormalized, warning);
-        using var clients = RegistryClients.ForBuild(context.InsecureRegistries, context.Log, reference.Registry);
-        var image = await ImageInspector.InspectAsync(new ImageSourceReader(new RegistryImageSource(clients.Pull, reference)), cancellationToken).ConfigureAwait(false);
+        string typed = CopyCommand.Typed(context, text);
+        // The registry inspected is the one MULTIARCH_REGISTRY_* credentials are for, as in the package's inspect.
+        string? registry = LayoutImageSource.Handles(typed) ? null : ImageReference.Parse(typed).Registry;
+        using var clients = RegistryClients.ForBuild(context.InsecureRegistries, context.Log, registry);
+        using var sources = new ImageSources(clients.Pull);
+        var image = await ImageInspector.InspectAsync(await sources.OpenAsync(typed, pin: null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         if (raw)
         {
             context.Log.EndProgress();

@@ -11,7 +11,7 @@ internal static class MultiarchCommand
     {
         var options = new GlobalOptions();
         var root = new RootCommand(
-            "Inspect multi-platform OCI images and merge or append image indexes in any registry, with no Docker daemon and no project file. " +
+            "Inspect, copy, merge and append multi-platform OCI images in any registry or OCI layout, with no Docker daemon and no project file. " +
             "Credentials come from MULTIARCH_REGISTRY_USERNAME/MULTIARCH_REGISTRY_PASSWORD, the SDK's DOTNET_CONTAINER_REGISTRY_UNAME/PWORD, " +
             "and docker or podman logins, never from the command line.")
         {
@@ -20,6 +20,7 @@ internal static class MultiarchCommand
         };
         root.Subcommands.Add(InspectCommand.Create(options));
         root.Subcommands.Add(IndexCommand.Create(options));
+        root.Subcommands.Add(CopyCommand.Create(options));
         foreach (var help in root.Options.OfType<HelpOption>())
         {
             if (help.Action is HelpAction action) help.Action = new HelpWithExitCodes(action);

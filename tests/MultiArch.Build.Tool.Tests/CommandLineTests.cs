@@ -16,7 +16,7 @@ public sealed class CommandLineTests
     [InlineData("index create --tag reg.example/app:1 -a k=1 -a k=2 reg.example/src:1")]
     [InlineData("inspect reg.example/app:1 -v loud")]
     [InlineData("inspect reg.example/app:1 --password secret")]
-    [InlineData("copy a b")]
+    [InlineData("move a b")]
     public async Task AUsageErrorExitsTwoWithAHint(string arguments)
     {
         var (code, output, error) = await RunAsync(arguments);

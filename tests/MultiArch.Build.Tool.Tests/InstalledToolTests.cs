@@ -15,6 +15,7 @@ public sealed class InstalledToolTests(ToolFixture tool)
     [InlineData("index")]
     [InlineData("index create")]
     [InlineData("index append")]
+    [InlineData("copy")]
     public async Task EveryVerbHasHelpWithTheExitCodes(string verb)
     {
         var result = await tool.RunAsync([.. verb.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
@@ -126,6 +127,47 @@ public sealed class InstalledToolTests(ToolFixture tool)
         Assert.Null(Skopeo.Tags(target));
     }
 
+    [Fact]
+    public async Task CopyTakesAnIndexThroughALayoutAndAnArchiveToAnotherRepositoryWithEveryDigestKept()
+    {
+        using var temp = new TempFolder("mab-copy");
+        string source = $"{tool.Registry}/tool/copied:src";
+        var created = await tool.RunAsync("index", "create", "-v", "quiet", "--tag", source, tool.Amd64, tool.Arm64);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        string digest = LastLine(created.Output);
+        string layout = temp.Combine("layout");
+        string archive = temp.Combine("image.tar");
+        string back = $"{tool.Registry}/tool/copied-back";
+
+        var toLayout = await tool.RunAsync("copy", source, $"oci:{layout}:v1");
+        var toArchive = await tool.RunAsync("copy", $"oci:{layout}:v1", $"oci-archive:{archive}");
+        var toRegistry = await tool.RunAsync("copy", $"oci-archive:{archive}:v1", back);
+        var inspected = await tool.RunAsync("inspect", $"oci:{layout}:v1");
+
+        foreach (var run in new[] { toLayout, toArchive, toRegistry, inspected }) Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.All(new[] { toLayout, toArchive, toRegistry }, run => Assert.Equal(digest, LastLine(run.Output)));
+        // Other tools read every step the same: skopeo's digest of each copy, and both platforms' manifests unchanged.
+        Assert.Equal(digest, Skopeo.DigestOf(RawFromLayout($"oci:{layout}:v1")));
+        Assert.Equal(digest, Skopeo.DigestOf(RawFromLayout($"oci-archive:{archive}:v1")));
+        byte[] copied = Skopeo.InspectRawBytes($"{back}:v1");
+        Assert.Equal(digest, Skopeo.DigestOf(copied));
+        Assert.Equal([("linux/amd64", ManifestDigest(tool.Amd64)), ("linux/arm64/v8", ManifestDigest(tool.Arm64))], Entries(copied));
+        ProcessRunner.RunChecked("skopeo", "copy", "--all", "--src-tls-verify=false", $"docker://{back}:v1", $"oci:{temp.Combine("check")}:x");
+        Assert.Contains($"Digest:    {digest}", inspected.Output);
+    }
+
+    [Fact]
+    public async Task CopyToADigestIsACodedErrorAndWritesNothing()
+    {
+        string target = $"{tool.Registry}/tool/copy-refused";
+
+        var result = await tool.RunAsync("copy", tool.Amd64, $"{target}@{ManifestDigest(tool.Amd64)}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"error {ErrorCode.CopyDestinationInvalid}: ", result.Error);
+        Assert.Null(Skopeo.Tags(target));
+    }
+
     /// <summary>.NET 10's dnx runs the tool straight from the feed; '--' keeps dnx from taking the tool's own options.</summary>
     [Fact]
     public async Task DnxRunsTheToolFromTheFeed()
@@ -145,6 +187,9 @@ public sealed class InstalledToolTests(ToolFixture tool)
         var dotnet = new FileInfo(ProcessRunner.Find("dotnet"));
         return dotnet.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dotnet.FullName;
     }
+
+    private static byte[] RawFromLayout(string reference) =>
+        Encoding.UTF8.GetBytes(ProcessRunner.RunChecked("skopeo", "inspect", "--raw", reference).Output);
 
     private static string LastLine(string output) => output.TrimEnd('\n').Split('\n')[^1];
 

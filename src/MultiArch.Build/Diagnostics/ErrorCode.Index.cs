@@ -24,4 +24,8 @@ public static partial class ErrorCode
     public const string InspectImageNotFound = "MAB4020";
     /// <summary>InspectContainerImage was not given an image reference.</summary>
     public const string InspectNoImage = "MAB4021";
+    /// <summary>The image to copy does not exist in its registry or layout.</summary>
+    public const string CopySourceNotFound = "MAB4022";
+    /// <summary>A copy destination is not <c>registry/repository[:tag]</c>, <c>oci:path[:ref]</c> or <c>oci-archive:path[:ref]</c>.</summary>
+    public const string CopyDestinationInvalid = "MAB4023";
 }

@@ -6,12 +6,13 @@ namespace MultiArch.Build.Layout;
 
 /// <summary>
 /// Images in an OCI image layout on disk, named like skopeo names them: <c>oci:&lt;path&gt;[:&lt;ref&gt;]</c>, where the
-/// path is a layout directory or a .tar archive of one. Without a ref name the layout must hold exactly one image.
+/// path is a layout directory or a .tar archive of one (<c>oci-archive:</c> is accepted too, as skopeo writes it). Without a ref name the layout must hold exactly one image.
 /// Disposing removes an archive's unpacked copy.
 /// </summary>
 public sealed class LayoutImageSource : IImageSource, IDisposable
 {
     public const string Scheme = "oci:";
+    public const string ArchiveScheme = "oci-archive:";
 
     private readonly OciLayoutReader _reader;
     private readonly string? _refName;
@@ -24,7 +25,8 @@ public sealed class LayoutImageSource : IImageSource, IDisposable
     }
 
     /// <summary>Whether a reference names a layout (<c>oci:…</c>) rather than a registry image.</summary>
-    public static bool Handles(string reference) => reference.StartsWith(Scheme, StringComparison.Ordinal);
+    public static bool Handles(string reference) =>
+        reference.StartsWith(Scheme, StringComparison.Ordinal) || reference.StartsWith(ArchiveScheme, StringComparison.Ordinal);
 
     public static async Task<LayoutImageSource> OpenAsync(string reference, CancellationToken cancellationToken)
     {
@@ -69,9 +71,10 @@ public sealed class LayoutImageSource : IImageSource, IDisposable
 
     public void Dispose() => _reader.Dispose();
 
-    private static (string Path, string? RefName) Split(string reference)
+    /// <summary>The path and ref name of an <c>oci:</c> or <c>oci-archive:</c> reference.</summary>
+    public static (string Path, string? RefName) Split(string reference)
     {
-        string rest = reference[Scheme.Length..];
+        string rest = reference[(reference.StartsWith(ArchiveScheme, StringComparison.Ordinal) ? ArchiveScheme.Length : Scheme.Length)..];
         int colon = rest.LastIndexOf(':');
         int slash = rest.LastIndexOfAny(['/', '\\']);
         return colon > slash && colon > 1 ? (rest[..colon], rest[(colon + 1)..]) : (rest, null);

@@ -40,7 +40,7 @@ public static class ContainerPublishing
         return result;
     }
 
-    private static IImageDestination CreateDestination(ImageDestinationSpec spec, RegistryClient client, IBuildLog log)
+    internal static IImageDestination CreateDestination(ImageDestinationSpec spec, RegistryClient client, IBuildLog log)
     {
         if (!string.IsNullOrEmpty(spec.Registry))
             return new RegistryDestination(client, ImageReference.Parse($"{spec.Registry}/{spec.Repository}"), new BlobProgressLog(log));
