@@ -34,4 +34,10 @@ public interface IImageSource
 
     /// <summary>Where the top document was looked for, to finish a "not found" message: the registry, or the layout and the names it has.</summary>
     string DescribeWhereMissing();
+
+    /// <summary>
+    /// The OCI 1.1 referrers of a manifest the source holds (SBOMs, signatures), as listed (artifactType and annotations
+    /// included); none when the source keeps none or cannot list them.
+    /// </summary>
+    Task<IReadOnlyList<Descriptor>> GetReferrersAsync(Digest subject, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Descriptor>>([]);
 }

@@ -10,7 +10,8 @@ namespace MultiArch.Build.Indexes;
 /// os.version and os.features included), so a platform never depends on what some index once claimed. An index is
 /// flattened into its children; its attestation entries are kept as written, still pointing at their subjects. An
 /// image already in the target repository is listed only; any other is copied with the index (a push mounts blobs
-/// from another repository of the same registry).
+/// from another repository of the same registry), together with its OCI 1.1 referrers (SBOMs, signatures), which a
+/// registry or layout keeps beside the image rather than in the index.
 /// </summary>
 public sealed class IndexEntryReader(ImageReference target)
 {
@@ -40,7 +41,24 @@ public sealed class IndexEntryReader(ImageReference target)
         var image = await reader.ReadImageAsync(document, listed, cancellationToken).ConfigureAwait(false);
         var descriptor = image.Descriptor;
         if (!Attestations.IsAttestation(descriptor)) descriptor.Platform = PlatformOf(reader.Source, image, listed);
-        return new IndexEntry(descriptor, InTarget(reader.Source) ? null : image.ToArtifact(descriptor));
+        if (InTarget(reader.Source)) return new IndexEntry(descriptor, null);
+        var referrers = await ReadReferrersAsync(reader, document.Digest, cancellationToken).ConfigureAwait(false);
+        return new IndexEntry(descriptor, image.ToArtifact(descriptor).WithReferrers(referrers));
+    }
+
+    /// <summary>Each referrer of an image as an artifact to write with it; one the source lists but does not hold is left out.</summary>
+    private static async Task<IReadOnlyList<ImageArtifact>> ReadReferrersAsync(ImageSourceReader reader, Digest image, CancellationToken cancellationToken)
+    {
+        var source = reader.Source;
+        var result = new List<ImageArtifact>();
+        foreach (var listed in await source.GetReferrersAsync(image, cancellationToken).ConfigureAwait(false))
+        {
+            if (!MediaTypes.IsManifest(listed.MediaType) || await source.TryGetDocumentAsync(listed, cancellationToken).ConfigureAwait(false) is not { } document) continue;
+            var manifest = OciJson.DeserializeManifest(document.Bytes);
+            if (manifest.Subject?.Digest != image) continue;
+            result.Add(new ImageArtifact(manifest, document.Bytes, null, [.. new[] { manifest.Config }.Concat(manifest.Layers).Select(d => new BlobContent(d, source.Blobs))]));
+        }
+        return result;
     }
 
     private static Platform PlatformOf(IImageSource source, SourceImage image, Descriptor? listed)

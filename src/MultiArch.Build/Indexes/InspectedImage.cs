@@ -9,4 +9,8 @@ public sealed record InspectedImage(string Reference, string MediaType, Digest D
 }
 
 /// <summary>One image of an index (or the image itself): its platform, manifest digest, size and layer count (-1 for a nested index); attestations point at their subject.</summary>
-public sealed record InspectedManifest(string Platform, Digest Digest, string MediaType, long Size, int LayerCount, bool IsAttestation, Digest? Subject);
+public sealed record InspectedManifest(string Platform, Digest Digest, string MediaType, long Size, int LayerCount, bool IsAttestation, Digest? Subject)
+{
+    /// <summary>The SBOMs attached to this image as OCI 1.1 referrers (artifactType <c>application/spdx+json</c>).</summary>
+    public IReadOnlyList<Descriptor> Sboms { get; init; } = [];
+}

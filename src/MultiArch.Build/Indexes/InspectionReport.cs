@@ -18,6 +18,8 @@ public static class InspectionReport
             string layers = manifest.LayerCount < 0 ? "index" : manifest.LayerCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
             string line = $"  {manifest.Platform.PadRight(width)}  {manifest.Digest,-71}  {manifest.Size,6}  {layers,6}";
             yield return manifest.IsAttestation ? $"{line}  (attestation of {manifest.Subject?.ToString() ?? "?"})" : line;
+            foreach (var sbom in manifest.Sboms)
+                yield return $"  {"".PadRight(width)}  SBOM {sbom.Digest} ({sbom.ArtifactType}, referrer)";
         }
     }
 

@@ -69,6 +69,17 @@ public sealed class LayoutImageSource : IImageSource, IDisposable
             : $"the layout at '{_reader.Root}' has no image named '{_refName}' (it has: {known}); use one of those names";
     }
 
+    /// <summary>The manifests index.json lists whose <c>subject</c> is <paramref name="subject"/>, as layout writers list referrers.</summary>
+    public Task<IReadOnlyList<Descriptor>> GetReferrersAsync(Digest subject, CancellationToken cancellationToken)
+    {
+        var found = new List<Descriptor>();
+        foreach (var entry in _reader.Index.Manifests.Where(m => m.ArtifactType is not null && MediaTypes.IsManifest(m.MediaType) && _reader.Has(m.Digest)))
+        {
+            if (OciJson.DeserializeManifest(_reader.ReadDocument(entry)).Subject?.Digest == subject) found.Add(entry.Clone());
+        }
+        return Task.FromResult<IReadOnlyList<Descriptor>>(found);
+    }
+
     public void Dispose() => _reader.Dispose();
 
     /// <summary>The path and ref name of an <c>oci:</c> or <c>oci-archive:</c> reference.</summary>

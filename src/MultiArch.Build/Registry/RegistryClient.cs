@@ -145,6 +145,25 @@ public sealed class RegistryClient : IDisposable
         return response.Headers.TryGetValues(Referrers.SubjectHeader, out var subjects) && Digest.TryParse(subjects.FirstOrDefault(), out var subject) ? subject : null;
     }
 
+    /// <summary>
+    /// The referrers of <paramref name="subject"/> from the registry's referrers API (distribution spec 1.1), or null when the
+    /// registry has no such API (it answers 404), so the caller falls back to the referrers tag schema.
+    /// </summary>
+    public async Task<ImageIndex?> TryGetReferrersAsync(ImageReference repository, Digest subject, CancellationToken cancellationToken)
+    {
+        var request = new RegistryRequest(repository.Registry, HttpMethod.Get, Endpoint(repository).Api($"v2/{repository.Repository}/referrers/{subject}"), ScopeFor(repository), $"GET referrers of {subject} in {repository.Repository}")
+        {
+            Accept = [MediaTypes.OciIndex],
+            Allowed = [HttpStatusCode.NotFound],
+            MaxBodyBytes = MaxManifestBytes,
+        };
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK) return null;
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        // Something that is not an index (a front page that answers every path) means no API either.
+        return OciJson.LooksLikeIndex(bytes) ? OciJson.DeserializeIndex(bytes) : null;
+    }
+
     /// <summary>The repository's tags (one page, as many as the registry returns).</summary>
     public async Task<IReadOnlyList<string>> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken)
     {

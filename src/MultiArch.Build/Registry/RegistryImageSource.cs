@@ -34,6 +34,14 @@ public sealed class RegistryImageSource(RegistryClient client, ImageReference re
     public Task<byte[]> GetConfigAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
         client.GetSmallBlobAsync(Repository, descriptor, cancellationToken);
 
+    /// <summary>The registry's referrers API when it has one, else the referrers tag schema's index (<c>sha256-&lt;hex&gt;</c>).</summary>
+    public async Task<IReadOnlyList<Descriptor>> GetReferrersAsync(Digest subject, CancellationToken cancellationToken)
+    {
+        if (await client.TryGetReferrersAsync(Repository, subject, cancellationToken).ConfigureAwait(false) is { } listed) return listed.Manifests;
+        var tagged = await client.TryGetManifestAsync(Repository.WithTag(Referrers.TagFor(subject)), cancellationToken).ConfigureAwait(false);
+        return tagged is { IsIndex: true } ? OciJson.DeserializeIndex(tagged.Bytes).Manifests : [];
+    }
+
     public string DescribeWhereMissing() =>
         $"registry {reference.Registry} has no {_fetched.ManifestReference} in {reference.Repository}. Check the repository name and tag, and that the credentials in use may read it";
 }
