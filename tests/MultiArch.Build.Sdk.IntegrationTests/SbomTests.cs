@@ -5,7 +5,8 @@ namespace MultiArch.Build.Sdk.IntegrationTests;
 /// <summary>
 /// ContainerGenerateSbom end to end against a real docker-registry (distribution 2.8, which has no referrers API): a
 /// two-platform web app with NuGet dependencies gets one SPDX referrer per platform image, found through the referrers
-/// tag schema with skopeo and read back over plain HTTP; the index digest is the one a publish without an SBOM gives;
+/// tag schema with skopeo and read back over plain HTTP; the index digest is the one a publish without an SBOM gives, and
+/// publishing again uploads nothing;
 /// the index storage writes BuildKit's attestation entries, byte for byte the same SBOM, and skopeo and containerd still
 /// pull the right platform.
 /// </summary>
@@ -44,11 +45,14 @@ public sealed class SbomTests(SdkFixture fixture)
         var index = Skopeo.InspectRaw(repository + ":1.0");
         Assert.Equal(Platforms, index.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf));
         var sboms = new Dictionary<string, byte[]>();
+        var referrerTags = new Dictionary<string, string>();
         foreach (string platform in Platforms)
         {
             string image = Skopeo.DigestFor(repository + ":1.0", platform);
             // The referrers tag schema, read by skopeo: an OCI index under sha256-<hex> listing one SPDX artifact.
-            var referrers = Skopeo.InspectRaw($"{repository}:sha256-{image["sha256:".Length..]}");
+            byte[] referrersBytes = Skopeo.InspectRawBytes($"{repository}:sha256-{image["sha256:".Length..]}");
+            referrerTags[platform] = Skopeo.DigestOf(referrersBytes);
+            var referrers = JsonDocument.Parse(referrersBytes).RootElement;
             Assert.Equal("application/vnd.oci.image.index.v1+json", referrers.GetProperty("mediaType").GetString());
             var listed = Assert.Single(referrers.GetProperty("manifests").EnumerateArray());
             Assert.Equal("application/spdx+json", listed.GetProperty("artifactType").GetString());
@@ -71,7 +75,14 @@ public sealed class SbomTests(SdkFixture fixture)
         Assert.Equal(0, without.GetProperty("bytesUploaded").GetInt64());
         Assert.Contains("sha256-" + Skopeo.DigestFor(repository + ":1.0", "linux/amd64")["sha256:".Length..], Skopeo.Tags(repository)!);
 
-        // 3. The index storage (BuildKit's attestations) under another tag: the same images, an attestation per image after
+        // 3. With the SBOM again: nothing uploaded, the same index, the same SBOM digests, the referrers tags untouched.
+        var again = Publish(app, [.. common, "ContainerRepository=e2e/sbom", "ContainerGenerateSbom=true"], "again.json");
+        Assert.Equal(indexDigest, again.GetProperty("indexDigest").GetString());
+        Assert.Equal(0, again.GetProperty("bytesUploaded").GetInt64());
+        foreach (string platform in Platforms)
+            Assert.Equal(referrerTags[platform], Skopeo.DigestOf(Skopeo.InspectRawBytes($"{repository}:sha256-{Skopeo.DigestFor(repository + ":1.0", platform)["sha256:".Length..]}")));
+
+        // 4. The index storage (BuildKit's attestations) under another tag: the same images, an attestation per image after
         // them, and the SBOM inside is byte for byte the one the first publish made.
         string attested = $"{repository}:attested";
         Publish(app, [.. common, "ContainerRepository=e2e/sbom", "ContainerImageTags=attested", "ContainerGenerateSbom=true", "ContainerSbomStorage=index"], "index.json");
