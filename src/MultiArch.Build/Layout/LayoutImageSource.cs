@@ -42,7 +42,8 @@ public sealed class LayoutImageSource : IImageSource, IDisposable
 
     public Task<ImageDocument?> TryGetTopAsync(CancellationToken cancellationToken)
     {
-        var manifests = _reader.Index.Manifests;
+        // Referrers (SBOMs) listed beside an image are not images: a layout of one image and its SBOMs still holds one.
+        var manifests = _reader.Index.Manifests.Where(m => m.ArtifactType is null).ToList();
         var entry = _refName is null
             ? (manifests.Count == 1 ? manifests[0] : null)
             : _reader.Find(_refName);
@@ -65,7 +66,7 @@ public sealed class LayoutImageSource : IImageSource, IDisposable
     {
         string known = _reader.RefNames.Count == 0 ? "none" : string.Join(", ", _reader.RefNames);
         return _refName is null
-            ? $"the layout at '{_reader.Root}' holds {_reader.Index.Manifests.Count} images, not one; name one as {Scheme}<path>:<ref> (refs: {known})"
+            ? $"the layout at '{_reader.Root}' holds {_reader.Index.Manifests.Count(m => m.ArtifactType is null)} images, not one; name one as {Scheme}<path>:<ref> (refs: {known})"
             : $"the layout at '{_reader.Root}' has no image named '{_refName}' (it has: {known}); use one of those names";
     }
 

@@ -54,6 +54,9 @@ public class SbomToolingTests
         var image = await ImageInspector.InspectAsync(new ImageSourceReader(source), CancellationToken.None);
 
         Assert.Equal([index.Images[0].Referrers[0].Descriptor.Digest], Assert.Single(image.Manifests).Sboms.Select(s => s.Digest));
+        // The SBOMs listed beside the image are not images: the layout named without a ref still names its one image.
+        using var unnamed = await LayoutImageSource.OpenAsync($"oci:{folder.Path}", CancellationToken.None);
+        Assert.Equal(index.Descriptor.Digest, (await unnamed.TryGetTopAsync(CancellationToken.None))!.Digest);
     }
 
     [Fact]
