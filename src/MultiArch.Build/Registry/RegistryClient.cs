@@ -147,14 +147,15 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>
     /// The referrers of <paramref name="subject"/> from the registry's referrers API (distribution spec 1.1), or null when the
-    /// registry has no such API (it answers 404), so the caller falls back to the referrers tag schema.
+    /// registry has no such API, so the caller falls back to the referrers tag schema. The spec's answer for that is 404;
+    /// registries that predate the API also answer an unknown path with 400, 405 or 501, which mean the same here.
     /// </summary>
     public async Task<ImageIndex?> TryGetReferrersAsync(ImageReference repository, Digest subject, CancellationToken cancellationToken)
     {
         var request = new RegistryRequest(repository.Registry, HttpMethod.Get, Endpoint(repository).Api($"v2/{repository.Repository}/referrers/{subject}"), ScopeFor(repository), $"GET referrers of {subject} in {repository.Repository}")
         {
             Accept = [MediaTypes.OciIndex],
-            Allowed = [HttpStatusCode.NotFound],
+            Allowed = [HttpStatusCode.NotFound, HttpStatusCode.BadRequest, HttpStatusCode.MethodNotAllowed, HttpStatusCode.NotImplemented],
             MaxBodyBytes = MaxManifestBytes,
         };
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
