@@ -3,7 +3,7 @@ using Microsoft.Build.Framework;
 namespace MultiArch.Build.Tasks;
 
 /// <summary>Validates repository, tags, format, registry, layer strategy, SBOM storage, app command instruction and the container items before any inner build runs; outputs the normalized repository.</summary>
-public sealed partial class CheckContainerSettings
+public sealed partial class CheckContainerSettings : ContractTask
 {
     [Required]
     public string Repository { get; set; } = "";

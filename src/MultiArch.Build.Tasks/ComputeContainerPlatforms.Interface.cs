@@ -7,7 +7,7 @@ namespace MultiArch.Build.Tasks;
 /// ContainerPlatform items into one item per platform: Include is the OCI platform, with metadata
 /// RuntimeIdentifier and BaseImage.
 /// </summary>
-public sealed partial class ComputeContainerPlatforms
+public sealed partial class ComputeContainerPlatforms : ContractTask
 {
     [Required]
     public string Platforms { get; set; } = "";

@@ -6,7 +6,7 @@ namespace MultiArch.Build.Tasks;
 /// Merges images already in registries into one index and tags it (the final step of a CI fan-out
 /// where each architecture was pushed by digest on its own runner). Publishes nothing.
 /// </summary>
-public sealed partial class CreateContainerIndex
+public sealed partial class CreateContainerIndex : ContractTask
 {
     /// <summary>ContainerIndexSources: references or bare digests, separated by ';', ',' or white space.</summary>
     public string? Sources { get; set; }

@@ -6,7 +6,7 @@ namespace MultiArch.Build.Tasks;
 /// Builds every platform's image over its base, the index over them, and writes them to a registry,
 /// an OCI layout directory or an OCI archive. Children first, index next, tags last.
 /// </summary>
-public sealed partial class PublishContainerImages
+public sealed partial class PublishContainerImages : ContractTask
 {
     /// <summary>One item per platform (Include = OCI platform), metadata RuntimeIdentifier and BaseImage.</summary>
     [Required]
@@ -75,7 +75,7 @@ public sealed partial class PublishContainerImages
     public string? IndexDigest { get; private set; }
 
     /// <summary>
-    /// What was written, as one block (<see cref="Publishing.PublishSummary.Block"/>): platforms, digests, sizes, bytes
+    /// What was written, as one block (the core's PublishSummary.Block): platforms, digests, sizes, bytes
     /// uploaded, index and references. The targets print it as the project's output line, which the terminal logger shows.
     /// </summary>
     [Output]

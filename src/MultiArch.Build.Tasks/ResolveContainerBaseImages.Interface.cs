@@ -6,7 +6,7 @@ namespace MultiArch.Build.Tasks;
 /// The preflight before any platform is built: checks that every platform's base image exists and has that
 /// platform, and pins each registry base to the digest it has now (metadata BaseImageDigest on the output items).
 /// </summary>
-public sealed partial class ResolveContainerBaseImages
+public sealed partial class ResolveContainerBaseImages : ContractTask
 {
     /// <summary>One item per platform (Include = OCI platform), metadata RuntimeIdentifier and BaseImage.</summary>
     [Required]

@@ -1,76 +1,31 @@
-using System.Collections;
 using System.Diagnostics;
-using System.Reflection;
-using System.Reflection.Emit;
 using Microsoft.Build.Framework;
+using TaskLoggingHelper = Microsoft.Build.Utilities.TaskLoggingHelper;
 using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
 using MultiArch.Build.Layout;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Runner;
+using MultiArch.Build.Tasks.Contract;
 
 namespace MultiArch.Build.Tasks.Tests;
 
-/// <summary>
-/// Makes tasks that fail the way a test says. The type is made at run time: a task class compiled into this assembly
-/// would derive from Microsoft.Build.Utilities.Task, which the test runner cannot load while it discovers tests (MSBuild
-/// comes from the SDK, registered only when the tests run).
-/// </summary>
-public static class ThrowingTask
+/// <summary>A task's work that fails the way a test says.</summary>
+internal sealed class FailingWork(Func<CancellationToken, Task> behavior) : ITaskWork
 {
-    private static readonly Lazy<Type> Type = new(Define);
-
-    /// <summary>What the next task made by <see cref="Create"/> does when it runs; set before each Execute.</summary>
-    public static Func<AsyncTask, CancellationToken, Task>? Behavior;
-
-    public static AsyncTask Create(IBuildEngine engine, Func<AsyncTask, CancellationToken, Task> behavior)
-    {
-        Behavior = behavior;
-        var task = (AsyncTask)Activator.CreateInstance(Type.Value)!;
-        task.BuildEngine = engine;
-        return task;
-    }
-
-    public static Task Run(AsyncTask task, CancellationToken cancellationToken) => Behavior!(task, cancellationToken);
-
-    private static Type Define()
-    {
-        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("MultiArch.Build.Tasks.Tests.Throwing"), AssemblyBuilderAccess.Run);
-        var type = assembly.DefineDynamicModule("Throwing").DefineType("ThrowingTask", TypeAttributes.Public | TypeAttributes.Sealed, typeof(AsyncTask));
-        type.DefineDefaultConstructor(MethodAttributes.Public);
-        var execute = type.DefineMethod("ExecuteAsync", MethodAttributes.Family | MethodAttributes.Virtual | MethodAttributes.HideBySig, typeof(Task), [typeof(CancellationToken)]);
-        var il = execute.GetILGenerator();
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldarg_1);
-        il.Emit(OpCodes.Call, typeof(ThrowingTask).GetMethod(nameof(Run))!);
-        il.Emit(OpCodes.Ret);
-        return type.CreateType();
-    }
+    public Task RunAsync(TaskRequest request, TaskResult result, CancellationToken cancellationToken) => behavior(cancellationToken);
 }
 
 /// <summary>
-/// Nothing uncoded reaches MSBuild: every exception a task meets becomes a coded error (MAB3998 for the file system,
+/// Nothing uncoded reaches MSBuild: every exception a task's work meets becomes a coded error (MAB3998 for the file system,
 /// MAB3999 otherwise) whose message has no stack trace, the stack trace goes to a low-importance message, a cancel is
-/// no error, and no MSB4018 appears, through a recording build engine and through real MSBuild.
+/// no error, and no MSB4018 appears; the entries reach MSBuild's log with their codes, through a recording build engine
+/// and through real MSBuild.
 /// </summary>
 public class TaskBoundaryTests
 {
-    private sealed class RecordingEngine : IBuildEngine
-    {
-        public List<BuildErrorEventArgs> Errors { get; } = [];
-        public List<BuildMessageEventArgs> Messages { get; } = [];
-        public bool ContinueOnError => false;
-        public int LineNumberOfTaskNode => 0;
-        public int ColumnNumberOfTaskNode => 0;
-        public string ProjectFileOfTaskNode => "test.proj";
-        public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => throw new NotSupportedException();
-        public void LogCustomEvent(CustomBuildEventArgs e) { }
-        public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
-        public void LogMessageEvent(BuildMessageEventArgs e) => Messages.Add(e);
-        public void LogWarningEvent(BuildWarningEventArgs e) { }
-    }
-
-    private static Task Fail(string kind, AsyncTask task) => kind switch
+    private static Task Fail(string kind, CancellationTokenSource cancellation) => kind switch
     {
         "coded" => throw new MabException(ErrorCode.RegistryUnreachable, "Could not reach registry r."),
         "disk-full" => Task.FromException(new IOException("No space left on device : '/obj/multiarch/blobs/sha256/.tmp-1'", 28)),
@@ -79,13 +34,13 @@ public class TaskBoundaryTests
         "null" => throw new NullReferenceException(),
         "timeout" => Task.FromException(new TaskCanceledException("The operation was canceled.")),
         "mixed" => Task.FromException(new AggregateException(new MabException(ErrorCode.RegistryDigestMismatch, "Blob corrupt."), new InvalidOperationException("boom"))),
-        "cancel" => CancelAndStop(task),
+        "cancel" => CancelAndStop(cancellation),
         _ => Task.FromException(new InvalidOperationException("Sequence contains no elements")),
     };
 
-    private static Task CancelAndStop(AsyncTask task)
+    private static Task CancelAndStop(CancellationTokenSource cancellation)
     {
-        task.Cancel();
+        cancellation.Cancel();
         return Task.FromCanceled(new CancellationToken(true));
     }
 
@@ -104,14 +59,20 @@ public class TaskBoundaryTests
 
     [Theory]
     [MemberData(nameof(Faults))]
-    public void EveryFailureBecomesCodedErrorsWithoutAStackTrace(string kind, string[] codes, string text)
+    public async Task EveryFailureBecomesCodedErrorsWithoutAStackTrace(string kind, string[] codes, string text)
     {
+        using var cancellation = new CancellationTokenSource();
+        var result = await TaskExecution.RunAsync(new TaskRequest("PublishContainerImages"), new FailingWork(_ => Fail(kind, cancellation)), null, cancellation.Token);
+
+        // Through the contract's wire and into MSBuild's log, as the runner's result would come back.
         var engine = new RecordingEngine();
-        var task = ThrowingTask.Create(engine, (self, _) => Fail(kind, self));
+        var log = new TaskLoggingHelper(engine, "PublishContainerImages");
+        var received = new TaskResult(entry => TaskLogWriter.Write(log, entry));
+        foreach (var entry in result.Log) Assert.Equal(RunnerLine.Log, TaskWire.ReadRunnerLine(TaskWire.LogLine(entry), received));
+        Assert.Equal(RunnerLine.Result, TaskWire.ReadRunnerLine(TaskWire.ResultLine(result), received));
 
-        bool ok = task.Execute();
-
-        Assert.False(ok);
+        Assert.False(result.Succeeded);
+        Assert.False(received.Succeeded);
         Assert.Equal(codes, engine.Errors.Select(e => e.Code));
         Assert.All(engine.Errors, e => Assert.DoesNotContain("   at ", e.Message!));
         if (codes.Length > 0) Assert.Contains(engine.Errors, e => e.Message!.Contains(text, StringComparison.Ordinal));

@@ -20,12 +20,16 @@ public static partial class ErrorCode
     public const string PublishedFileMissing = "MAB3009";
     /// <summary>ContainerImageFormat is neither OCI nor Docker.</summary>
     public const string InvalidImageFormat = "MAB3010";
-    /// <summary>A Windows platform was asked for; Windows layers (Files/ and Hives/) are not written yet.</summary>
+    /// <summary>Retired, never reused: Windows platforms were refused before Windows layers (Files/ and Hives/) were written; they are built now.</summary>
     public const string WindowsImagesNotSupported = "MAB3011";
     /// <summary>ContainerAppCommandInstruction is not Entrypoint, DefaultArgs or None.</summary>
     public const string InvalidAppCommandInstruction = "MAB3012";
     /// <summary>The entrypoint and app command items contradict each other or the chosen ContainerAppCommandInstruction.</summary>
     public const string ConflictingStartCommand = "MAB3013";
+    /// <summary>The runner (the .NET process the .NET Framework tasks, or MultiArchOutOfProcess, run the work in) could not be started: no dotnet, or the runner is missing. The contract assembly raises it (RunnerException).</summary>
+    public const string RunnerNotStarted = "MAB3014";
+    /// <summary>The runner ended before it reported a result: a crash, or no .NET 8 or later runtime for it.</summary>
+    public const string RunnerEndedWithoutResult = "MAB3015";
     /// <summary>A file or folder could not be read or written (a full disk, missing permissions, a file where a folder is needed).</summary>
     public const string FileSystemFailure = "MAB3998";
     /// <summary>A failure MultiArch.Build has no specific error for reached a task: a bug to report.</summary>

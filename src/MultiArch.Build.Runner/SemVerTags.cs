@@ -2,14 +2,14 @@ using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Publishing;
 using NuGet.Versioning;
 
-namespace MultiArch.Build.Tasks;
+namespace MultiArch.Build.Runner;
 
 /// <summary>
 /// The tags a release gets from its version, as docker/metadata-action's semver patterns give them:
 /// <c>1.2.3</c> gives 1.2.3, 1.2, 1 and latest; a prerelease (<c>1.3.0-rc.1</c>) gives only itself, so
 /// it never moves a stable tag; a 0.x version gets no bare <c>0</c>, since 0.x releases promise no
-/// compatibility. Build metadata is dropped: '+' cannot be in a tag. Lives beside the tasks because
-/// NuGet.Versioning is MSBuild's own copy, not shipped in the package.
+/// compatibility. Build metadata is dropped: '+' cannot be in a tag. Not in the core, which needs no
+/// NuGet.Versioning: in process MSBuild's own copy serves, and the runner ships one for its own process.
 /// </summary>
 public static class SemVerTags
 {
