@@ -112,7 +112,7 @@ public sealed class DestinationLayers
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                log.Write(BuildLogLevel.Info, $"Could not read {reference} to find layers it already holds, so every new layer is compressed: {ex.Message}");
+                log.Write(BuildLogLevel.Info, $"Could not read {reference} to find the layers it holds, so none of them is reused: {ex.Message}");
             }
         }
         return layers.Count == 0 ? None : new DestinationLayers(layers, exists);

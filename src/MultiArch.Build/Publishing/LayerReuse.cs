@@ -54,8 +54,6 @@ public sealed class LayerReuse
             return layers;
         });
 
-    public UserLayerCache? UserCache => _userCache;
-
     /// <summary>Turns reuse off for the rest of the publish: every layer the obj/ cache does not hold is written.</summary>
     public void Stop() => _stopped = true;
 

@@ -13,9 +13,6 @@ namespace MultiArch.Build.Publishing;
 /// </summary>
 internal sealed class ReusedLayerSource(IBlobSource inner, string where) : IBlobSource
 {
-    /// <summary>Where the blob was found, for messages.</summary>
-    public string Where => where;
-
     // Only the open is guarded: a registry blob stream sends its GET when opened, so a missing blob fails here, before
     // any upload has begun. A read that breaks later is the source's own error, as for any other blob.
     public async Task<Stream> OpenReadAsync(Descriptor descriptor, CancellationToken cancellationToken)
