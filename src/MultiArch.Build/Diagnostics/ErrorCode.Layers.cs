@@ -20,6 +20,10 @@ public static partial class ErrorCode
     public const string LayerUnsupportedMediaType = "MAB1208";
     /// <summary>The folder to layer does not exist.</summary>
     public const string LayerSourceFolderMissing = "MAB1209";
+    /// <summary>The publish output for a Windows image holds a symbolic link, which a Windows layer cannot hold.</summary>
+    public const string WindowsLayerSymlink = "MAB1210";
+    /// <summary>A file of a Windows image has a name Windows does not allow, or differs from another only by case.</summary>
+    public const string WindowsLayerInvalidName = "MAB1211";
     /// <summary>ContainerLayerStrategy names no known strategy (Split or Single).</summary>
     public const string InvalidLayerStrategy = "MAB1250";
     /// <summary>ContainerLayerCompression names no known compression (gzip or zstd).</summary>

@@ -7,7 +7,7 @@ namespace MultiArch.Build.Layers;
 
 /// <summary>
 /// A sha256 over everything that decides a layer's bytes: the writer's options (compression, which also
-/// decides the media type; compression level, mtime, uid, gid; not the thread count, which never changes
+/// decides the media type; compression level, mtime, uid, gid, Windows records; not the thread count, which never changes
 /// the bytes) and, for every entry in the order it is written, its path, kind, mode, link target, size and
 /// the sha256 of its content.
 /// </summary>
@@ -42,6 +42,8 @@ internal static class LayerFingerprint
         Add(hash, options.Mtime);
         Add(hash, options.Uid);
         Add(hash, options.Gid);
+        // Only a Windows layer adds this, so the fingerprints of Linux layers (and the cache entries under them) stay as they were.
+        if (options.WindowsLayer) Add(hash, "windows");
         foreach (var entry in arranged)
         {
             Add(hash, entry.ImagePath);

@@ -52,6 +52,13 @@ public sealed record LayerWriterOptions
     /// </summary>
     public const int MaxDefaultCompressionThreads = 16;
 
+    /// <summary>
+    /// Writes a Windows container layer: every entry carries the PAX records Windows' layer importers read
+    /// (<see cref="WindowsEntryRecords"/>). The entries' paths are already the layer's own (<c>/Files/app/…</c>,
+    /// <c>/Hives</c>), as <see cref="WindowsLayerTree"/> makes them. Off by default, which leaves Linux layers byte for byte as they were.
+    /// </summary>
+    public bool WindowsLayer { get; init; }
+
     /// <summary>The OCI media type of the layers written: tar+gzip, tar+zstd or tar. Images in Docker format rename it to Docker's equivalent.</summary>
     public string MediaType => LayerCompressions.MediaTypeOf(Compression);
 

@@ -5,7 +5,7 @@ namespace MultiArch.Build.Layers;
 /// <summary>
 /// Turns a <see cref="TarHeader"/> into header blocks: a plain ustar block when every value fits,
 /// otherwise a PAX extended header (for long or non-ASCII names and link targets, sizes of 8 GiB
-/// and more, large ids) followed by the ustar block. The PAX member is named
+/// and more, large ids, and any records the header brings, such as a Windows layer's) followed by the ustar block. The PAX member is named
 /// <c>PaxHeaders/&lt;base name&gt;</c>, never after a process id, so the bytes are reproducible.
 /// </summary>
 internal static class TarHeaderEncoder
@@ -22,6 +22,7 @@ internal static class TarHeaderEncoder
         if (header.Size > UstarBlock.MaxOctalSize) pax.Add("size", header.Size);
         if (header.Uid > UstarBlock.MaxOctalId) pax.Add("uid", header.Uid);
         if (header.Gid > UstarBlock.MaxOctalId) pax.Add("gid", header.Gid);
+        foreach (var (key, value) in header.Records ?? []) pax.Add(key, value);
 
         int written = 0;
         if (!pax.IsEmpty) written += WritePax(output, header, pax.ToBytes(), scratch);

@@ -8,7 +8,8 @@ namespace MultiArch.Build.Layers;
 /// <summary>
 /// Writes layer entries as a tar stream: headers from <see cref="TarHeaderEncoder"/>, file content
 /// streamed from disk in large chunks, and the two zero blocks that end an archive. Every entry
-/// gets the configured mtime, uid and gid, and empty user and group names.
+/// gets the configured mtime, uid and gid, and empty user and group names; in a Windows layer
+/// (<see cref="LayerWriterOptions.WindowsLayer"/>) also the PAX records Windows reads (<see cref="WindowsEntryRecords"/>).
 /// </summary>
 internal sealed class TarStreamWriter : IDisposable
 {
@@ -50,16 +51,17 @@ internal sealed class TarStreamWriter : IDisposable
     public async Task WriteAsync(LayerEntry entry, CancellationToken cancellationToken)
     {
         string name = entry.ImagePath.TrimStart('/');
+        var records = _options.WindowsLayer ? WindowsEntryRecords.For(entry) : null;
         switch (entry.Kind)
         {
             case LayerEntryKind.Directory:
-                WriteHeader(name + "/", TarHeader.DirectoryType, entry.Mode, 0, null);
+                WriteHeader(name + "/", TarHeader.DirectoryType, entry.Mode, 0, null, records);
                 break;
             case LayerEntryKind.Symlink:
-                WriteHeader(name, TarHeader.SymbolicLink, entry.Mode, 0, entry.LinkTarget);
+                WriteHeader(name, TarHeader.SymbolicLink, entry.Mode, 0, entry.LinkTarget, records);
                 break;
             default:
-                await WriteFileAsync(name, entry, cancellationToken).ConfigureAwait(false);
+                await WriteFileAsync(name, entry, records, cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
@@ -71,17 +73,17 @@ internal sealed class TarStreamWriter : IDisposable
         _output.Write(ZeroBlock);
     }
 
-    private void WriteHeader(string name, byte type, UnixFileMode mode, long size, string? link) =>
-        TarHeaderEncoder.Write(_output, new TarHeader(name, type, mode, size, _options.Mtime, _options.Uid, _options.Gid, link), _scratch);
+    private void WriteHeader(string name, byte type, UnixFileMode mode, long size, string? link, IReadOnlyList<KeyValuePair<string, string>>? records) =>
+        TarHeaderEncoder.Write(_output, new TarHeader(name, type, mode, size, _options.Mtime, _options.Uid, _options.Gid, link, records), _scratch);
 
-    private async Task WriteFileAsync(string name, LayerEntry entry, CancellationToken cancellationToken)
+    private async Task WriteFileAsync(string name, LayerEntry entry, IReadOnlyList<KeyValuePair<string, string>>? records, CancellationToken cancellationToken)
     {
         string source = entry.SourcePath!;
         using SafeFileHandle handle = Open(source, entry.ImagePath);
         // The size comes from the open handle, so a file replaced between planning and writing is
         // still written whole; a file that changes while it is read is caught below.
         long size = RandomAccess.GetLength(handle);
-        WriteHeader(name, TarHeader.RegularFile, entry.Mode, size, null);
+        WriteHeader(name, TarHeader.RegularFile, entry.Mode, size, null, records);
         using var hash = _contents is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await CopyContentAsync(handle, size, source, hash, cancellationToken).ConfigureAwait(false);
         if (RandomAccess.Read(handle, _scratch.AsSpan(0, 1), size) != 0)
