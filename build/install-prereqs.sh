@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests and the demo use: a CNCF distribution registry, and skopeo,
 # umoci, oci-image-tool, podman and containerd (ctr) to check what MultiArch.Build writes, and squid, the
-# proxy pushes go through in the proxy tests; git and PyYAML for build/ci-samples.sh. Safe to run again.
+# proxy pushes go through in the proxy tests; git and PyYAML for build/ci-samples.sh; python3-samba, whose NDR parser
+# reads the security descriptors of Windows layers in the tests, apart from the product. Safe to run again.
 # The tests start their own containerd and squid; the packaged services are not needed.
 set -euo pipefail
 
-packages=(docker-registry skopeo umoci oci-image-tool podman runc containerd apache2-utils time jq curl squid zstd git python3-yaml)
+packages=(docker-registry skopeo umoci oci-image-tool podman runc containerd apache2-utils time jq curl squid zstd git python3-yaml python3-samba)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
