@@ -12,7 +12,7 @@ public static partial class ErrorCode
     public const string InvalidTag = "MAB3004";
     /// <summary>The target framework version gives no base image tag.</summary>
     public const string UnknownTargetFramework = "MAB3005";
-    /// <summary>The package's tasks were loaded by MSBuild.exe (.NET Framework) instead of the .NET SDK.</summary>
+    /// <summary>Retired: MSBuild.exe (.NET Framework) once could not run the tasks; it now loads tasks/net472/. Never reused.</summary>
     public const string UnsupportedMSBuild = "MAB3006";
     /// <summary>A ContainerPlatform item names a platform that ContainerPlatforms does not list.</summary>
     public const string PlatformOverrideNotListed = "MAB3007";
