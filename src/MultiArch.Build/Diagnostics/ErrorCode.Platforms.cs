@@ -8,7 +8,7 @@ public static partial class ErrorCode
     public const string UnknownRuntimeIdentifier = "MAB1102";
     /// <summary>An OCI platform has no .NET RuntimeIdentifier that can be published for it.</summary>
     public const string PlatformWithoutRuntimeIdentifier = "MAB1103";
-    /// <summary>ContainerPlatforms names the same platform twice (perhaps once as a RID, once as os/arch).</summary>
+    /// <summary>ContainerPlatforms names the same platform twice (perhaps once as a RID, once as os/arch), or two platforms published as one RuntimeIdentifier.</summary>
     public const string DuplicatePlatform = "MAB1104";
     /// <summary>Retired, never reused: a base index without the wanted platform is MAB2008 from a registry and a layout alike.</summary>
     public const string NoMatchingPlatform = "MAB1105";

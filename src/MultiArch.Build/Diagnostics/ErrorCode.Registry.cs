@@ -18,6 +18,8 @@ public static partial class ErrorCode
     public const string BaseImageNotFound = "MAB2007";
     /// <summary>The base image index (in a registry or a layout) lists no image for the wanted platform.</summary>
     public const string BasePlatformNotFound = "MAB2008";
+    /// <summary>A Windows platform names a Windows version (<c>windows(10.0.20348)/amd64</c>) the base image has no image for, though it has other versions.</summary>
+    public const string BaseWindowsVersionNotFound = "MAB2017";
     /// <summary>A single-platform base image is for a different platform than the one wanted.</summary>
     public const string BasePlatformMismatch = "MAB2009";
     /// <summary>A docker-credential helper failed or answered something that is not credentials.</summary>

@@ -31,7 +31,9 @@ public static class PlatformBases
             string platform = PlatformFormatter.Format(target.Platform);
             if (chosen.TryGetValue(platform, out var own)) return new PlatformBase(target, own, false);
             if (!string.IsNullOrWhiteSpace(baseImage)) return new PlatformBase(target, baseImage.Trim(), false);
-            string inferred = BaseImageInference.Infer(kind, targetFrameworkVersion, RidPlatformTable.IsMusl(target.RuntimeIdentifier), family, baseRegistry);
+            // dotnet/runtime-deps has no Windows images: a self-contained Windows app goes on dotnet/runtime, which has one per Windows version.
+            var platformKind = kind == AppKind.SelfContained && WindowsBuilds.AppliesTo(target.Platform) ? AppKind.Runtime : kind;
+            string inferred = BaseImageInference.Infer(platformKind, targetFrameworkVersion, RidPlatformTable.IsMusl(target.RuntimeIdentifier), family, baseRegistry);
             return new PlatformBase(target, inferred, true);
         }).ToList();
     }
