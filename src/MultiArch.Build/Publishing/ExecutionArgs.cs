@@ -5,7 +5,8 @@ namespace MultiArch.Build.Publishing;
 /// <summary>
 /// How the container starts the app, with the .NET SDK's items and meaning, so a project moved from the
 /// SDK's container support gets the same Entrypoint and Cmd: ContainerEntrypoint (+Args), ContainerAppCommand
-/// (default: the apphost of a self-contained app, <c>dotnet app.dll</c> otherwise) (+Args),
+/// (default: the apphost of a self-contained app, <c>dotnet app.dll</c> otherwise; on Windows <c>app.exe</c> and
+/// <c>dotnet.exe app.dll</c>) (+Args),
 /// ContainerDefaultArgs, and ContainerAppCommandInstruction, which says where the app command goes.
 /// </summary>
 public sealed record ExecutionArgs
@@ -63,7 +64,11 @@ public sealed record ExecutionArgs
     private bool SetsEntrypoint => Entrypoint.Count > 0 || EntrypointArgs.Count > 0;
 
     private static IReadOnlyList<string> Usable(IReadOnlyList<string>? baseEntrypoint) =>
-        baseEntrypoint is null || baseEntrypoint is ["dotnet"] or ["/usr/bin/dotnet"] ? [] : baseEntrypoint;
+        baseEntrypoint is null || baseEntrypoint is [var only] && IsDotnetHost(only) ? [] : baseEntrypoint;
+
+    private static bool IsDotnetHost(string command) =>
+        command is "dotnet" or "/usr/bin/dotnet" or "dotnet.exe"
+        || command.EndsWith(@"\dotnet.exe", StringComparison.OrdinalIgnoreCase);
 
     private static MabException Conflict(string message) => new(ErrorCode.ConflictingStartCommand, message);
 
@@ -71,8 +76,9 @@ public sealed record ExecutionArgs
     {
         bool windows = string.Equals(os, "windows", StringComparison.OrdinalIgnoreCase);
         string dir = workingDirectory.EndsWith('/') || workingDirectory.EndsWith('\\') ? workingDirectory : workingDirectory + (windows ? "\\" : "/");
+        // A Windows image starts dotnet.exe, which the .NET images put on the PATH.
         return IsSelfContained
             ? [dir + AssemblyName + (windows ? ".exe" : "")]
-            : ["dotnet", dir + TargetFileName];
+            : [windows ? "dotnet.exe" : "dotnet", dir + TargetFileName];
     }
 }

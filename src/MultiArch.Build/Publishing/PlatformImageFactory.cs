@@ -17,6 +17,7 @@ public sealed class PlatformImageFactory
     private readonly BlobStore _blobCache;
     private readonly LayerStrategy _strategy;
     private readonly LayerWriter _writer;
+    private readonly LayerWriter _windowsWriter;
     private readonly LayerCache? _layerCache;
     private readonly IBuildLog? _log;
     private readonly LayerReuse? _reuse;
@@ -30,6 +31,7 @@ public sealed class PlatformImageFactory
         _blobCache = blobCache;
         _strategy = strategy;
         _writer = writer;
+        _windowsWriter = new LayerWriter(writer.Options with { WindowsLayer = true });
         _layerCache = layerCache;
         _log = log;
         _reuse = reuse;
@@ -44,33 +46,59 @@ public sealed class PlatformImageFactory
         _ => new SplitLayerPlanner(PublishLayerClassifier.Classify(platform, imageRoot)),
     };
 
-    public async Task<ImageArtifact> BuildAsync(ContainerPublishRequest request, PublishedPlatform platform, BaseImage baseImage, CancellationToken cancellationToken)
+    public async Task<ImageArtifact> BuildAsync(ContainerPublishRequest request, PublishedPlatform platform, BaseImage baseImage, CancellationToken cancellationToken) =>
+        (await BuildAllAsync(request, platform, [baseImage], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// One image per base, in order, from one publish: the images a Windows platform makes for each Windows build of its base
+    /// index. The layers are planned and written once and shared by every image of the same media-type family, so each
+    /// Windows version lists the same layer blobs over its own base.
+    /// </summary>
+    public async Task<IReadOnlyList<ImageArtifact>> BuildAllAsync(ContainerPublishRequest request, PublishedPlatform platform, IReadOnlyList<BaseImage> bases, CancellationToken cancellationToken)
     {
-        // The image's family: forced, or the base's. Checked before any layer is written: a Docker image cannot hold zstd layers.
-        var family = request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType);
-        LayerCompressions.EnsureSupportedBy(request.LayerCompression, family);
-        var entries = PublishLayerSource.EntriesFor(platform, request.WorkingDirectory);
-        var plan = PlannerFor(_strategy, platform, PublishLayerSource.ImageRootOf(request.WorkingDirectory)).Plan(entries);
+        var images = new List<ImageArtifact>();
+        var layersOf = new Dictionary<(ImageFormat, bool), List<NewLayer>>();
+        foreach (var baseImage in bases)
+        {
+            // The image's family: forced, or the base's. Checked before any layer is written: a Docker image cannot hold zstd layers.
+            var family = request.Format ?? MediaTypes.FamilyOf(baseImage.ManifestMediaType);
+            LayerCompressions.EnsureSupportedBy(request.LayerCompression, family);
+            var directory = ImageWorkingDirectory.For(OSOf(baseImage), request.WorkingDirectory);
+            if (!layersOf.TryGetValue((family, directory.IsWindows), out var layers))
+            {
+                layers = await LayersAsync(request, platform, baseImage, family, directory, cancellationToken).ConfigureAwait(false);
+                layersOf[(family, directory.IsWindows)] = layers;
+            }
+            images.Add(ImageBuilder.Build(baseImage, layers, EditsFor(request, baseImage, family, directory), family));
+        }
+        return images;
+    }
+
+    private async Task<List<NewLayer>> LayersAsync(ContainerPublishRequest request, PublishedPlatform platform, BaseImage baseImage, ImageFormat family, ImageWorkingDirectory directory, CancellationToken cancellationToken)
+    {
+        var entries = PublishLayerSource.EntriesFor(platform, directory);
+        var plan = PlannerFor(_strategy, platform, directory.LayerRoot).Plan(entries);
+        var writer = directory.IsWindows ? _windowsWriter : _writer;
         // The media type this image lists its new layers under, which a layer found elsewhere must have too.
-        string mediaType = LayerMediaTypes.ConvertTo(_writer.Options.MediaType, family);
+        string mediaType = LayerMediaTypes.ConvertTo(writer.Options.MediaType, family);
         var layers = new List<NewLayer>();
         foreach (var planned in plan.Layers)
         {
-            var (blob, diffId, source) = await LayerAsync(planned, platform, baseImage, mediaType, cancellationToken).ConfigureAwait(false);
+            var arranged = directory.IsWindows ? WindowsLayerTree.Arrange(planned.Entries) : LayerTree.Arrange(planned.Entries);
+            var (blob, diffId, source) = await LayerAsync(planned.Name, arranged, writer, platform, baseImage, mediaType, cancellationToken).ConfigureAwait(false);
             layers.Add(new NewLayer(blob, diffId, source,
                 CreatedBy: $"MultiArch.Build: {planned.Name} layer of {platform.Target.RuntimeIdentifier} publish",
                 Comment: "multiarch.build." + planned.Name));
         }
-        return ImageBuilder.Build(baseImage, layers, EditsFor(request, baseImage, family), family);
+        return layers;
     }
 
-    private async Task<(Descriptor Blob, Digest DiffId, IBlobSource Source)> LayerAsync(PlannedLayer planned, PublishedPlatform platform, BaseImage baseImage, string mediaType, CancellationToken cancellationToken)
+    private async Task<(Descriptor Blob, Digest DiffId, IBlobSource Source)> LayerAsync(string name, IReadOnlyList<LayerEntry> arranged, LayerWriter writer, PublishedPlatform platform, BaseImage baseImage, string mediaType, CancellationToken cancellationToken)
     {
-        var arranged = LayerTree.Arrange(planned.Entries);
         string? fingerprint = null;
-        if (_layerCache?.Find(arranged, _writer.Options, out fingerprint) is { } cached)
+        if (_layerCache?.Find(arranged, writer.Options, out fingerprint) is { } cached)
             return Report(cached.Descriptor, "unchanged, reused", (cached.Descriptor, cached.DiffId, _blobCache));
-        if (_reuse is not null && await _reuse.FindAsync(arranged, _writer, mediaType, baseImage, cancellationToken).ConfigureAwait(false) is { } found)
+        if (_reuse is not null && await _reuse.FindAsync(arranged, writer, mediaType, baseImage, cancellationToken).ConfigureAwait(false) is { } found)
         {
             var layer = found.Layer;
             // A blob on this machine goes into obj/ as if written here, so the next publish finds it there first.
@@ -78,32 +106,39 @@ public sealed class PlatformImageFactory
             return Report(layer.Descriptor, $"already in {found.Where}, reused without compressing", (layer.Descriptor, layer.DiffId, adopted ? _blobCache : found.Source));
         }
         var written = _layerCache is null
-            ? await _writer.WriteArrangedAsync(arranged, _blobCache, null, cancellationToken).ConfigureAwait(false)
-            : await _layerCache.WriteAsync(arranged, _writer, cancellationToken).ConfigureAwait(false);
-        _reuse?.Remember(written, _blobCache, _writer.Options);
+            ? await writer.WriteArrangedAsync(arranged, _blobCache, null, cancellationToken).ConfigureAwait(false)
+            : await _layerCache.WriteAsync(arranged, writer, cancellationToken).ConfigureAwait(false);
+        _reuse?.Remember(written, _blobCache, writer.Options);
         return Report(written.Descriptor, "written", (written.Descriptor, written.DiffId, _blobCache));
 
         T Report<T>(Descriptor blob, string how, T layer)
         {
-            _log?.Write(BuildLogLevel.Info, $"{platform.Target.RuntimeIdentifier} {planned.Name} layer {blob.Digest} ({PublishSummary.Bytes(blob.Size)}): {how}");
+            _log?.Write(BuildLogLevel.Info, $"{platform.Target.RuntimeIdentifier} {name} layer {blob.Digest} ({PublishSummary.Bytes(blob.Size)}): {how}");
             return layer;
         }
     }
 
-    private static ImageConfigEdits EditsFor(ContainerPublishRequest request, BaseImage baseImage, ImageFormat family)
+    private static string OSOf(BaseImage baseImage) => baseImage.Platform?.OS ?? baseImage.Config.OS;
+
+    private static ImageConfigEdits EditsFor(ContainerPublishRequest request, BaseImage baseImage, ImageFormat family, ImageWorkingDirectory directory)
     {
-        string os = baseImage.Platform?.OS ?? baseImage.Config.OS;
-        var (entrypoint, cmd) = request.Execution.ProcessFor(os, request.WorkingDirectory, baseImage.Config.Config?.Entrypoint);
+        var (entrypoint, cmd) = request.Execution.ProcessFor(OSOf(baseImage), directory.Config, baseImage.Config.Config?.Entrypoint);
         return request.Edits with
         {
             Entrypoint = entrypoint,
             Cmd = cmd,
-            WorkingDir = request.WorkingDirectory,
-            User = !string.IsNullOrWhiteSpace(request.User) ? request.User : AppUidOf(baseImage.Config),
+            WorkingDir = directory.Config,
+            User = !string.IsNullOrWhiteSpace(request.User) ? request.User : directory.IsWindows ? WindowsUser : AppUidOf(baseImage.Config),
             Annotations = OciAnnotations.ForManifest(request.GeneratedAnnotations, baseImage.Origin, request.Edits.Annotations, family),
             Labels = request.LabelBase ? OciAnnotations.WithBase(request.Edits.Labels, baseImage.Origin) : request.Edits.Labels,
         };
     }
+
+    /// <summary>
+    /// The account a Windows image runs as unless ContainerUser says otherwise, as the SDK does: the non-administrator account
+    /// every Windows base image has (ContainerAdministrator is the other).
+    /// </summary>
+    public const string WindowsUser = "ContainerUser";
 
     /// <summary>The .NET base images name their non-root user in APP_UID; run as it, as the SDK does.</summary>
     private static string? AppUidOf(ImageConfig config)

@@ -14,15 +14,24 @@ namespace MultiArch.Build.Publishing;
 /// <remarks>
 /// Modes are made independent of the machine's umask, so the same app gives the same digests wherever it
 /// is published: directories get 0755; a regular file gets 0755 when any of its execute bits is set (the
-/// apphost, scripts, NuGet's 0744 files) and 0644 otherwise. Symlinks are kept as they are.
+/// apphost, scripts, NuGet's 0744 files) and 0644 otherwise. Symlinks are kept as they are. Windows ignores modes (its
+/// layers say what they need in PAX records), and a Windows layer keeps the same ones, so tar tools list it as they list a Linux layer.
 /// </remarks>
 public static class PublishLayerSource
 {
+    /// <summary>The entries of a Linux image whose working directory is <paramref name="workingDirectory"/>.</summary>
     public static IReadOnlyList<LayerEntry> EntriesFor(PublishedPlatform platform, string workingDirectory) =>
-        LayerEntries.FromDirectory(platform.PublishDirectory, ImageRootOf(workingDirectory)).Select(Normalize).ToList();
+        EntriesFor(platform, ImageWorkingDirectory.For("linux", workingDirectory));
 
-    /// <summary>The folder in the image the app is copied to: the working directory, absolute, without a trailing '/'.</summary>
-    public static string ImageRootOf(string workingDirectory) => "/" + workingDirectory.Trim().Trim('/');
+    /// <summary>
+    /// The entries under the layer folder of <paramref name="directory"/>: <c>/app/…</c> for a Linux image, <c>/Files/app/…</c>
+    /// for a Windows image (see <see cref="WindowsLayerTree"/>), with the same modes either way.
+    /// </summary>
+    public static IReadOnlyList<LayerEntry> EntriesFor(PublishedPlatform platform, ImageWorkingDirectory directory) =>
+        LayerEntries.FromDirectory(platform.PublishDirectory, directory.LayerRoot).Select(Normalize).ToList();
+
+    /// <summary>The folder of a Linux image the app is copied to: the working directory, absolute, without a trailing '/'.</summary>
+    public static string ImageRootOf(string workingDirectory) => ImageWorkingDirectory.For("linux", workingDirectory).LayerRoot;
 
     /// <summary>Where a published file lands in the image.</summary>
     public static string ImagePathOf(string imageRoot, string relativePath) =>
