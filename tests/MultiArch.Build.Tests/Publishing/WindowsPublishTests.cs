@@ -1,12 +1,17 @@
 using System.Text.Json;
+using MultiArch.Build.Blobs;
 using MultiArch.Build.Diagnostics;
 using MultiArch.Build.Images;
+using MultiArch.Build.Indexes;
 using MultiArch.Build.Layers;
 using MultiArch.Build.Oci;
 using MultiArch.Build.Platforms;
 using MultiArch.Build.Publishing;
+using MultiArch.Build.Registry.Auth;
+using MultiArch.Build.Registry.Push;
 using MultiArch.Build.Sources;
 using MultiArch.Build.Tests.Registry;
+using static MultiArch.Build.Tests.Registry.TestImages;
 
 namespace MultiArch.Build.Tests.Publishing;
 
@@ -215,6 +220,80 @@ public sealed class WindowsPublishTests : IDisposable
         Assert.Equal(WindowsImages.BaseVersions, raw.GetProperty("manifests").EnumerateArray()
             .Where(e => e.GetProperty("platform").GetProperty("os").GetString() == "windows")
             .Select(e => e.GetProperty("platform").GetProperty("os.version").GetString()));
+    }
+
+    [Fact]
+    public async Task InspectShowsEachWindowsVersionAndAnArchiveHoldsTheSameIndex()
+    {
+        var (result, layout) = await PublishAsync(null, Published("linux-x64", apphost: false), Published("win-x64", apphost: false));
+        using var sources = new ImageSources(null!);
+
+        var inspected = await ImageInspector.InspectAsync(await sources.OpenAsync($"oci:{layout.Root}:1.0", null, CancellationToken.None), CancellationToken.None);
+        string archive = _temp.Combine("app.tar");
+        var request = new ContainerPublishRequest
+        {
+            Platforms = [Published("linux-x64", apphost: false), Published("win-x64", apphost: false)],
+            Destination = new ImageDestinationSpec { Repository = "app", ArchivePath = archive, Tags = ["1.0"] },
+            BlobCacheDirectory = _temp.Combine("obj", "blobs"),
+            Execution = new ExecutionArgs { AssemblyName = "App", TargetFileName = "App.dll" },
+        };
+        var archived = await ContainerPublishing.RunAsync(request, new CapturingLog(), null, null, CancellationToken.None);
+
+        Assert.Equal(["linux/amd64", "windows(10.0.17763.5458)/amd64", "windows(10.0.20348.2340)/amd64"], inspected.Manifests.Select(m => m.Platform));
+        Assert.Equal(result.Index!.Digest, archived.Index!.Digest);
+        var raw = JsonDocument.Parse(ProcessRunner.RunChecked("skopeo", "inspect", "--raw", $"oci-archive:{archive}:1.0").Output).RootElement;
+        Assert.Equal(3, raw.GetProperty("manifests").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ImagesPushedByDigestMergeIntoTheOneShotIndexAndAnAppendReplacesOneWindowsVersion()
+    {
+        var registry = new FakeRegistry();
+        var linux = Published("linux-x64", apphost: false);
+        var windows = Published("win-x64", apphost: false);
+        var oneShot = await PublishToAsync(registry, "oneshot", pushByDigest: false, linux, windows);
+        var byDigest = await PublishToAsync(registry, "app", pushByDigest: true, linux, windows);
+
+        var merged = await MergeAsync(registry, string.Join(' ', byDigest.Images.Select(i => i.Manifest.Digest)), append: false);
+
+        Assert.Equal(oneShot.Index!.Digest, merged.Index.Digest);
+
+        // A new build of the app for Windows Server 2022 alone replaces that entry, and only it.
+        var rebuilt = Published("windows(10.0.20348)/amd64", apphost: false);
+        File.WriteAllText(Path.Combine(rebuilt.PublishDirectory, "App.dll"), "the app, version 2");
+        var patch = await PublishToAsync(registry, "app", pushByDigest: true, rebuilt);
+        var appended = await MergeAsync(registry, patch.Images.Single().Manifest.Digest.ToString(), append: true);
+
+        var before = OciJson.DeserializeIndex(registry.Manifest("app", merged.Index.Digest).Bytes).Manifests;
+        var after = OciJson.DeserializeIndex(registry.Manifest("app", appended.Index.Digest).Bytes).Manifests;
+        Assert.Equal(before.Take(2).Select(m => m.Digest), after.Take(2).Select(m => m.Digest));
+        Assert.Equal(patch.Images.Single().Manifest.Digest, after[2].Digest);
+        Assert.Equal("10.0.20348.2340", after[2].Platform!.OSVersion);
+        Assert.Equal(3, after.Count);
+    }
+
+    private async Task<ContainerPublishResult> PublishToAsync(FakeRegistry registry, string repository, bool pushByDigest, params PublishedPlatform[] platforms)
+    {
+        var log = new CapturingLog();
+        var request = new ContainerPublishRequest
+        {
+            Platforms = platforms,
+            Destination = new ImageDestinationSpec { Registry = FakeRegistry.Host, Repository = repository, Tags = pushByDigest ? [] : ["1.0"], PushByDigest = pushByDigest },
+            BlobCacheDirectory = _temp.Combine("obj", "blobs"),
+            Execution = new ExecutionArgs { AssemblyName = "App", TargetFileName = "App.dll" },
+        };
+        using var pull = Client(registry, log: log, purpose: CredentialPurpose.Pull);
+        using var push = Client(registry, log: log);
+        using var bases = new ImageSources(pull);
+        var factory = new PlatformImageFactory(new BlobStore(request.BlobCacheDirectory), LayerStrategy.Split, new LayerWriter());
+        return await new ContainerPublisher(bases, new RegistryDestination(push, Repo(repository)), factory, log).PublishAsync(request, CancellationToken.None);
+    }
+
+    private static async Task<ContainerIndexResult> MergeAsync(FakeRegistry registry, string sources, bool append)
+    {
+        using var client = Client(registry);
+        return await ContainerIndexing.CreateAsync(new ContainerIndexRequest { Sources = sources, Registry = FakeRegistry.Host, Repository = "app", Tags = ["1.0"], Append = append },
+            Repo("app"), client, client, new CapturingLog(), CancellationToken.None);
     }
 
     private static List<string?> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()).ToList();
