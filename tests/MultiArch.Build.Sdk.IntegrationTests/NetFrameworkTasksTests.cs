@@ -1,0 +1,182 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text.Json;
+
+namespace MultiArch.Build.Sdk.IntegrationTests;
+
+/// <summary>
+/// The package's .NET Framework tasks (tasks/net472/), the ones Visual Studio's MSBuild.exe loads, run from the packed
+/// package under Mono by a net472 harness with its own build engine (this machine has no MSBuild.exe): settings and
+/// SemVer tags, a publish to the real registry that pushes the very index the .NET tasks push for the same inputs,
+/// inspect, a coded error, no dotnet (MAB3014), and a cancel that stops the runner.
+/// </summary>
+[Collection(SdkCollection.Name)]
+public sealed class NetFrameworkTasksTests(SdkFixture fixture) : IDisposable
+{
+    private readonly TempFolder _folder = new("mab-net472");
+    private string? _package;
+
+    private static string Harness => Path.Combine(typeof(NetFrameworkTasksTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "NetFrameworkHarness").Value!, "MultiArch.Build.NetFrameworkHarness.exe");
+
+    /// <summary>The packed package, unzipped as NuGet lays it out.</summary>
+    private string Package
+    {
+        get
+        {
+            if (_package is not null) return _package;
+            _package = _folder.Combine("package");
+            ZipFile.ExtractToDirectory(Path.Combine(fixture.PackageFeed, $"MultiArch.Build.{fixture.PackageVersion}.nupkg"), _package);
+            return _package;
+        }
+    }
+
+    private string NetFrameworkTasks => Path.Combine(Package, "tasks", "net472", "MultiArch.Build.Tasks.dll");
+
+    [Fact]
+    public void SettingsAndSemVerTagsRunThroughTheRunner()
+    {
+        var settings = Run("CheckContainerSettings", "Repository=My App", "ImageTags=1.0 latest");
+        Assert.True(settings.ExitCode == 0, settings.All);
+        Assert.Contains("warning MAB3101: ContainerRepository 'My App'", settings.Output);
+        Assert.Contains("output NormalizedRepository=my-app", settings.Output);
+        Assert.Contains($"CheckContainerSettings runs in {Path.Combine(Package, "tasks", "net8.0", "MultiArch.Build.Runner.dll")}", settings.Output);
+
+        var badTag = Run("CheckContainerSettings", "Repository=app", "ImageTags=-bad");
+        Assert.Equal(1, badTag.ExitCode);
+        Assert.Contains("error MAB3004:", badTag.Output);
+        Assert.Contains("harness: Execute returned False", badTag.Output);
+
+        var tags = Run("ComputeContainerTags", "ImageTags=edge", "Version=1.2.3+build.9");
+        Assert.True(tags.ExitCode == 0, tags.All);
+        Assert.Equal(["edge", "1.2.3", "1.2", "1", "latest"], Outputs(tags.Output, "Tags"));
+    }
+
+    [Fact]
+    public void APublishThroughTheNetFrameworkTasksPushesTheIndexTheNetTasksPush()
+    {
+        string publishDir = _folder.Combine("publish") + "/";
+        Directory.CreateDirectory(publishDir);
+        var app = new byte[64 * 1024];
+        new Random(472).NextBytes(app);
+        File.WriteAllBytes(Path.Combine(publishDir, "app.dll"), app);
+        File.WriteAllText(Path.Combine(publishDir, "app.runtimeconfig.json"), """{"runtimeOptions":{"tfm":"net10.0"}}""");
+        string repository = $"{fixture.Registry}/e2e/net472";
+        var parameters = new Dictionary<string, string>
+        {
+            ["Registry"] = fixture.Registry,
+            ["Repository"] = "e2e/net472",
+            ["AssemblyName"] = "app",
+            ["TargetFileName"] = "app.dll",
+            ["WorkingDirectory"] = "/app/",
+            ["GenerateLabels"] = "true",
+            ["GenerateAnnotations"] = "true",
+        };
+        string platform = $"linux/amd64|RuntimeIdentifier=linux-x64|BaseImage={fixture.RuntimeBase}";
+        string[] files = [.. Directory.GetFiles(publishDir).Order(StringComparer.Ordinal)
+            .Select(f => $"{f}|ContainerPlatform=linux/amd64|RelativePath={Path.GetFileName(f)}|PublishDir={publishDir}")];
+
+        var harness = Run("PublishContainerImages", [.. parameters.Select(p => $"{p.Key}={p.Value}"), "ImageTags=net472", $"BlobCacheDirectory={_folder.Combine("blobs-net472")}",
+            $"@Platforms={platform}", .. files.Select(f => "@PublishedFiles=" + f)]);
+        Assert.True(harness.ExitCode == 0, harness.All);
+
+        // The same inputs through the .NET tasks of the same package, in the SDK's MSBuild.
+        string project = _folder.Combine("publish.proj");
+        File.WriteAllText(project, $"""
+            <Project>
+              <UsingTask TaskName="MultiArch.Build.Tasks.PublishContainerImages" AssemblyFile="{Path.Combine(Package, "tasks", "net8.0", "MultiArch.Build.Tasks.dll")}" />
+              <ItemGroup>
+                <_Platform Include="linux/amd64" RuntimeIdentifier="linux-x64" BaseImage="{fixture.RuntimeBase}" />
+                {string.Concat(Directory.GetFiles(publishDir).Order(StringComparer.Ordinal).Select(f =>
+                    $"""<_Published Include="{f}" ContainerPlatform="linux/amd64" RelativePath="{Path.GetFileName(f)}" PublishDir="{publishDir}" />"""))}
+              </ItemGroup>
+              <Target Name="Publish">
+                <PublishContainerImages Platforms="@(_Platform)" PublishedFiles="@(_Published)" ImageTags="net8" BlobCacheDirectory="{_folder.Combine("blobs-net8")}"
+                                        {string.Join(' ', parameters.Select(p => $"{p.Key}=\"{p.Value}\""))} />
+              </Target>
+            </Project>
+            """);
+        var net = ProcessRunner.Run("dotnet", ["msbuild", project, "-nodeReuse:false", "-v:n"], _folder.Path);
+        Assert.True(net.ExitCode == 0, net.All);
+
+        string digest = Skopeo.DigestOf(Skopeo.InspectRawBytes(repository + ":net472"));
+        Assert.Equal(digest, Skopeo.DigestOf(Skopeo.InspectRawBytes(repository + ":net8")));
+        Assert.Contains($"output IndexDigest={digest}", harness.Output);
+        Assert.Contains("index " + digest, harness.Output);
+        var image = Assert.Single(Outputs(harness.Output, "Images"));
+        Assert.StartsWith("linux/amd64|ManifestDigest=sha256:", image);
+        var index = Skopeo.InspectRaw(repository + ":net472");
+        Assert.Equal(["linux/amd64"], index.GetProperty("manifests").EnumerateArray().Select(Skopeo.PlatformOf));
+
+        // Inspect through the .NET Framework tasks reads the same digest back.
+        var inspect = Run("InspectContainerImage", $"Image={repository}:net472");
+        Assert.True(inspect.ExitCode == 0, inspect.All);
+        Assert.Contains($"output Digest={digest}", inspect.Output);
+        Assert.Contains("output MediaType=application/vnd.oci.image.index.v1+json", inspect.Output);
+
+        var missing = Run("InspectContainerImage", $"Image={repository}:no-such-tag");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("error MAB4020:", missing.Output);
+    }
+
+    [Fact]
+    public void WithNoDotnetTheTasksFailWithMab3014()
+    {
+        var result = Run(["CheckContainerSettings", "Repository=app"], new Dictionary<string, string?> { ["PATH"] = "/nowhere", ["DOTNET_HOST_PATH"] = null });
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error MAB3014:", result.Output);
+        Assert.Contains("DOTNET_HOST_PATH", result.Output);
+    }
+
+    [Fact]
+    public void ACancelStopsTheRunner()
+    {
+        // A registry that accepts connections and never answers: only the cancel ends the inspect.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<TcpClient>();
+        _ = Task.Run(async () =>
+        {
+            try { while (true) held.Add(await silent.AcceptTcpClientAsync()); }
+            catch (ObjectDisposedException) { }
+            catch (SocketException) { }
+        });
+        string workingDirectory = _folder.Combine("cancel");
+        Directory.CreateDirectory(workingDirectory);
+
+        // DOTNET_HOST_PATH as a folder: the dotnet in it starts the runner.
+        string dotnetFolder = Path.GetDirectoryName(ResolveLinks(ProcessRunner.Find("dotnet")))!;
+        var result = Run(["InspectContainerImage", $"Image=127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/app:1.0", "--cancel-after=4"],
+            new Dictionary<string, string?> { ["DOTNET_HOST_PATH"] = dotnetFolder }, workingDirectory);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("error ", result.Output);
+        Assert.Contains("harness: cancel", result.Output);
+        Assert.Contains("Canceled; nothing more was sent.", result.Output);
+        // The runner, started in the harness's folder, is gone.
+        Assert.DoesNotContain(Directory.GetDirectories("/proc").Where(p => int.TryParse(Path.GetFileName(p), out _)), p => WorkingDirectoryOf(p) == workingDirectory);
+        foreach (var client in held) client.Dispose();
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private ProcessResult Run(string task, params string[] arguments) => Run([task, .. arguments], new Dictionary<string, string?>());
+
+    private ProcessResult Run(string[] arguments, Dictionary<string, string?> environment, string? workingDirectory = null) =>
+        ProcessRunner.Run("mono", [Harness, NetFrameworkTasks, .. arguments], workingDirectory ?? _folder.Path, environment, TimeSpan.FromMinutes(3));
+
+    /// <summary>The output items the harness printed for <paramref name="name"/>, as <c>spec|meta=value...</c>.</summary>
+    private static List<string> Outputs(string output, string name) =>
+        output.Split('\n').Where(l => l.StartsWith($"output {name}: ", StringComparison.Ordinal)).Select(l => l[$"output {name}: ".Length..].Trim()).ToList();
+
+    private static string ResolveLinks(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+
+    private static string? WorkingDirectoryOf(string proc)
+    {
+        try { return new DirectoryInfo(Path.Combine(proc, "cwd")).ResolveLinkTarget(returnFinalTarget: false)?.FullName; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+}
