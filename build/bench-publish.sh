@@ -4,16 +4,23 @@
 #
 #   build/bench-publish.sh            RUNS=N (default 5) runs per tool, configuration and scenario
 #
-# Configurations: sc  = self-contained linux-x64 on dotnet/runtime-deps:10.0
-#                 fdd = framework-dependent linux-x64 + linux-arm64 on dotnet/aspnet:10.0
-# Scenarios, in this order in the same repository: cold (no obj/bin, empty repository), noop (publish
-# again, nothing changed), change (one string in Program.cs edited, publish again).
+# Configurations: sc   = self-contained linux-x64 on dotnet/runtime-deps:10.0
+#                 fdd  = framework-dependent linux-x64 + linux-arm64 on dotnet/aspnet:10.0
+#                 sczstd = sc with ContainerLayerCompression=zstd (ours only, run right after ours' sc in the
+#                          same interleaving; its ratios are against the SDK's sc, as the SDK has no zstd)
+# Scenarios, in this order in the same repository: cold (no obj/bin, empty user layer cache, empty
+# repository), noop (publish again, nothing changed), change (one string in Program.cs edited, publish
+# again), fresh (obj/, bin/ and the user layer cache removed, as on a CI runner, another one-line change;
+# the registry holds the image of the change before).
 # Runs are interleaved (run 1: ours then sdk, run 2: sdk then ours, ...), each in its own repository.
+# Ours' user layer cache (MULTIARCH_CACHE_DIR) is a folder of the benchmark's own, emptied before cold and fresh.
 #
 # Measured per publish: wall time of `dotnet publish`; containerize time from -clp:PerformanceSummary
 # (ours: the PublishContainerImages task; the SDK: CreateNewImage + CreateImageIndex, summed over
-# platforms); bytes uploaded from ours' ContainerMetadataFile; and, for both tools, the bytes of the
-# blobs that are new in the registry's storage after the publish. Before every cold run the registry is
+# platforms); restore and compile time from the same summary (RestoreTask, Csc), where the rest of the
+# wall time goes; bytes uploaded from ours' ContainerMetadataFile; for both tools, the bytes of the
+# blobs that are new in the registry's storage after the publish; and the peak memory (max RSS of the
+# largest process of the publish, from /usr/bin/time: the MSBuild node, not the image step alone). Before every cold run the registry is
 # stopped, everything but the seeded base images is removed from its storage and it is started again,
 # so identical blobs of earlier runs cannot make a cold push look cheap.
 #
@@ -41,7 +48,7 @@ free_port() {
 }
 
 bash "$root/build/install-prereqs.sh"
-for tool in dotnet docker-registry skopeo jq curl python3; do
+for tool in dotnet docker-registry skopeo jq curl python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || fail "$tool is missing; run build/install-prereqs.sh"
 done
 
@@ -108,6 +115,7 @@ make_app sdk
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 export DOTNET_CONTAINER_INSECURE_REGISTRIES="$registry"
+export MULTIARCH_CACHE_DIR="$work/user-layer-cache"
 unset SOURCE_DATE_EPOCH
 
 # publish_args TOOL CONFIG REPOSITORY METADATA -> the `dotnet publish` arguments, one per line.
@@ -119,6 +127,9 @@ publish_args() {
     ours/sc) printf '%s\n' -p:MultiArchBuildVersion="$version" -p:BenchSelfContained=true \
                -p:ContainerPlatforms=linux-x64 -p:ContainerBaseImage="$registry/dotnet/runtime-deps:10.0" \
                -p:ContainerMetadataFile="$metadata" ;;
+    ours/sczstd) printf '%s\n' -p:MultiArchBuildVersion="$version" -p:BenchSelfContained=true \
+               -p:ContainerPlatforms=linux-x64 -p:ContainerBaseImage="$registry/dotnet/runtime-deps:10.0" \
+               -p:ContainerLayerCompression=zstd -p:ContainerImageFormat=OCI -p:ContainerMetadataFile="$metadata" ;;
     ours/fdd) printf '%s\n' -p:MultiArchBuildVersion="$version" -p:UseAppHost=false \
                "-p:ContainerPlatforms=linux-x64 linux-arm64" -p:ContainerBaseImage="$registry/dotnet/aspnet:10.0" \
                -p:ContainerMetadataFile="$metadata" ;;
@@ -153,14 +164,15 @@ now() { date +%s.%N; }
 # publish TOOL CONFIG RUN SCENARIO REPOSITORY -> one CSV row.
 publish() {
   local tool="$1" config="$2" run="$3" scenario="$4" repository="$5"
-  local name="$config-$tool-r$run-$scenario" log metadata before after start end wall containerize uploaded
+  local name="$config-$tool-r$run-$scenario" log metadata before after start end wall containerize uploaded rss restore compile
   log="$logs/$name.log"
   metadata="$work/$name.metadata.json"
+  rss="$work/$name.rss"
   local args=()
   mapfile -t args < <(publish_args "$tool" "$config" "$repository" "$metadata")
   before="$(stored_bytes)"
   start="$(now)"
-  if ! timeout "$publish_timeout" dotnet publish "${args[@]}" >"$log" 2>&1; then
+  if ! /usr/bin/time -f '%M' -o "$rss" timeout "$publish_timeout" dotnet publish "${args[@]}" >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     fail "$tool publish failed ($name); full log: $log"
   fi
@@ -177,31 +189,49 @@ publish() {
   fi
   [ -n "$containerize" ] || fail "no container task in the performance summary of $log"
   if [ "$config" = fdd ]; then expect_platforms "$repository" 2; else expect_platforms "$repository" 1; fi
-  echo "$config,$tool,$run,$scenario,$wall,$(awk -v m="$containerize" 'BEGIN { printf "%.2f", m / 1000 }'),$uploaded,$((after - before)),$repository" >>"$csv"
-  printf '%-4s %-4s run %s %-6s wall %6ss containerize %6ss uploaded %10s registry +%s bytes\n' \
-    "$config" "$tool" "$run" "$scenario" "$wall" "$(awk -v m="$containerize" 'BEGIN { printf "%.2f", m / 1000 }')" \
-    "${uploaded:--}" "$((after - before))"
+  restore="$(task_ms "$log" RestoreTask)"; compile="$(task_ms "$log" Csc)"
+  echo "$config,$tool,$run,$scenario,$wall,$(seconds "$containerize"),$uploaded,$((after - before)),$repository,$(seconds "$restore"),$(seconds "$compile"),$(tail -n 1 "$rss")" >>"$csv"
+  printf '%-6s %-4s run %s %-6s wall %6ss containerize %6ss uploaded %10s registry +%s bytes, peak %s MB\n' \
+    "$config" "$tool" "$run" "$scenario" "$wall" "$(seconds "$containerize")" \
+    "${uploaded:--}" "$((after - before))" "$(( $(tail -n 1 "$rss") / 1024 ))"
 }
 
-# scenarios TOOL CONFIG RUN -> cold, no-op and one-line change in a repository of this run's own.
+# seconds MS -> the milliseconds as seconds with two decimals, or nothing for nothing.
+seconds() { [ -n "$1" ] && awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }' || true; }
+
+# scenarios TOOL CONFIG RUN -> cold, no-op, one-line change and fresh checkout in a repository of this run's own.
 scenarios() {
   local tool="$1" config="$2" run="$3" app="$work/$1/BenchApp"
   local repository="bench/$config-$tool-r$run"
-  rm -rf "$app/obj" "$app/bin"
+  rm -rf "$app/obj" "$app/bin" "$MULTIARCH_CACHE_DIR"
   cp "$root/build/bench/Program.cs.in" "$app/Program.cs"
   reset_registry
   publish "$tool" "$config" "$run" cold "$repository"
   publish "$tool" "$config" "$run" noop "$repository"
-  sed -i "s/\"Hello from the benchmark app\"/\"Hello from the benchmark app, edit $run\"/" "$app/Program.cs"
-  grep -q "edit $run" "$app/Program.cs" || fail "the one-line change did not apply to $app/Program.cs"
+  edit "$app" "edit $run"
   publish "$tool" "$config" "$run" change "$repository"
+  # A CI runner: a fresh clone has no obj/ or bin/, and no user cache unless the job keeps one.
+  rm -rf "$app/obj" "$app/bin" "$MULTIARCH_CACHE_DIR"
+  edit "$app" "fresh edit $run"
+  publish "$tool" "$config" "$run" fresh "$repository"
 }
 
-echo "config,tool,run,scenario,wall_s,containerize_s,bytes_uploaded,registry_new_bytes,repository" >"$csv"
+# edit APP TEXT -> the one-line change: the greeting becomes "Hello from the benchmark app, TEXT".
+edit() {
+  sed -i "s/\"Hello from the benchmark app[^\"]*\"/\"Hello from the benchmark app, $2\"/" "$1/Program.cs"
+  grep -q "app, $2\"" "$1/Program.cs" || fail "the one-line change did not apply to $1/Program.cs"
+}
+
+configs=(sc fdd sczstd)
+echo "config,tool,run,scenario,wall_s,containerize_s,bytes_uploaded,registry_new_bytes,repository,restore_s,compile_s,max_rss_kb" >"$csv"
 for config in sc fdd; do
   for run in $(seq "$runs"); do
     if [ $((run % 2)) -eq 1 ]; then order=(ours sdk); else order=(sdk ours); fi
-    for tool in "${order[@]}"; do scenarios "$tool" "$config" "$run"; done
+    for tool in "${order[@]}"; do
+      scenarios "$tool" "$config" "$run"
+      # zstd is ours alone (the SDK writes gzip only): next to ours' sc, so both meet the same machine load.
+      if [ "$config" = sc ] && [ "$tool" = ours ]; then scenarios ours sczstd "$run"; fi
+    done
   done
 done
 
@@ -213,36 +243,71 @@ median() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.3f", a / b }'; }
 
+# against CONFIG -> the SDK configuration ours is compared with (the SDK has no zstd: its sc).
+against() { [ "$1" = sczstd ] && echo sc || echo "$1"; }
+mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }' || true; }
+# goal LABEL VALUE LIMIT [lt] -> one line of the goals list: met when VALUE <= LIMIT (or < LIMIT with lt).
+goal() {
+  local met
+  met="$(awk -v r="$2" -v g="$3" -v lt="${4:-}" 'BEGIN { print (r != "-" && (lt ? r < g : r <= g)) ? "met" : "NOT met" }')"
+  echo "- $1 = $2 (goal $([ -n "${4:-}" ] && echo "<" || echo "<=") $3): $met"
+}
+
 {
   echo "# Publish benchmark: MultiArch.Build vs dotnet publish -t:PublishContainer"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$root" rev-parse --short HEAD), MultiArch.Build $version," \
     "dotnet $(dotnet --version), $(nproc) cores, registry $registry (docker-registry, filesystem storage)."
-  echo "Medians of $runs interleaved runs per cell. Times in seconds; bytes in bytes."
+  echo "Medians of $runs interleaved runs per cell. Times in seconds; bytes in bytes; peak memory in MB."
   echo "Containerize: ours = PublishContainerImages task; SDK = CreateNewImage + CreateImageIndex tasks (-clp:PerformanceSummary)."
   echo "Uploaded (ours) = ContainerMetadataFile bytesUploaded; registry = bytes of blobs new in the registry's storage."
+  echo "Peak = max RSS of the largest process of the publish (/usr/bin/time), i.e. the MSBuild node with everything it ran."
+  echo "sczstd is ours with zstd layers, compared with the SDK's sc (gzip; the SDK has no zstd)."
   echo
-  echo "| config | scenario | wall ours | wall sdk | wall ours/sdk | containerize ours | containerize sdk | containerize ours/sdk | uploaded ours | registry ours | registry sdk | registry ours/sdk |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-  for config in sc fdd; do
-    for scenario in cold noop change; do
-      wo="$(median $config ours $scenario 5)"; ws="$(median $config sdk $scenario 5)"
-      co="$(median $config ours $scenario 6)"; cs="$(median $config sdk $scenario 6)"
-      uo="$(median $config ours $scenario 7)"
-      ro="$(median $config ours $scenario 8)"; rs="$(median $config sdk $scenario 8)"
-      echo "| $config | $scenario | $wo | $ws | $(ratio "$wo" "$ws") | $co | $cs | $(ratio "$co" "$cs") | $uo | $ro | $rs | $(ratio "$ro" "$rs") |"
+  echo "| config | scenario | wall ours | wall sdk | wall ours/sdk | containerize ours | containerize sdk | containerize ours/sdk | uploaded ours | registry ours | registry sdk | registry ours/sdk | peak ours | peak sdk |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  for config in "${configs[@]}"; do
+    sdk="$(against "$config")"
+    for scenario in cold noop change fresh; do
+      wo="$(median "$config" ours $scenario 5)"; ws="$(median "$sdk" sdk $scenario 5)"
+      co="$(median "$config" ours $scenario 6)"; cs="$(median "$sdk" sdk $scenario 6)"
+      uo="$(median "$config" ours $scenario 7)"
+      ro="$(median "$config" ours $scenario 8)"; rs="$(median "$sdk" sdk $scenario 8)"
+      po="$(mb "$(median "$config" ours $scenario 12)")"; ps="$(mb "$(median "$sdk" sdk $scenario 12)")"
+      echo "| $config | $scenario | $wo | $ws | $(ratio "$wo" "$ws") | $co | $cs | $(ratio "$co" "$cs") | $uo | $ro | $rs | $(ratio "$ro" "$rs") | $po | $ps |"
+    done
+  done
+  echo
+  echo "Where the wall time goes (medians of the task times in -clp:PerformanceSummary: RestoreTask, Csc, the container tasks)."
+  echo "Task times are summed over MSBuild nodes: fdd compiles its two platforms in parallel, so its compile can exceed its wall."
+  echo "The rest of a single-platform wall is evaluation, the publish copy and MSBuild's start."
+  echo
+  echo "| config | scenario | tool | wall | restore | compile | containerize |"
+  echo "|---|---|---|---|---|---|---|"
+  for config in "${configs[@]}"; do
+    for scenario in cold noop change fresh; do
+      for tool in ours sdk; do
+        c="$config"; [ "$tool" = sdk ] && c="$(against "$config")"
+        [ "$tool" = sdk ] && [ "$config" = sczstd ] && continue
+        w="$(median "$c" $tool $scenario 5)"; r="$(median "$c" $tool $scenario 10)"; k="$(median "$c" $tool $scenario 11)"; z="$(median "$c" $tool $scenario 6)"
+        echo "| $c | $scenario | $tool | $w | ${r:-0} | ${k:-0} | $z |"
+      done
     done
   done
   echo
   echo "Goals (from the medians):"
-  for config in sc fdd; do
-    for scenario in cold noop change; do
-      r="$(ratio "$(median $config ours $scenario 6)" "$(median $config sdk $scenario 6)")"
-      echo "- $config $scenario: containerize ours/sdk = $r (goal <= 0.5): $(awk -v r="$r" 'BEGIN { print (r != "-" && r <= 0.5) ? "met" : "NOT met" }')"
+  for config in "${configs[@]}"; do
+    sdk="$(against "$config")"
+    for scenario in cold noop change fresh; do
+      goal "$config $scenario: containerize ours/sdk" "$(ratio "$(median "$config" ours $scenario 6)" "$(median "$sdk" sdk $scenario 6)")" \
+        "$(case $scenario in cold) echo 0.6 ;; fresh) echo 0.2 ;; *) echo 0.5 ;; esac)"
     done
-    r="$(ratio "$(median $config ours change 8)" "$(median $config sdk change 8)")"
-    echo "- $config change: registry bytes ours/sdk = $r (goal < 0.01): $(awk -v r="$r" 'BEGIN { print (r != "-" && r < 0.01) ? "met" : "NOT met" }')"
-    u="$(median $config ours noop 7)"; g="$(median $config ours noop 8)"
+    goal "$config noop: wall ours/sdk" "$(ratio "$(median "$config" ours noop 5)" "$(median "$sdk" sdk noop 5)")" 0.6
+    goal "$config fresh: wall ours/sdk" "$(ratio "$(median "$config" ours fresh 5)" "$(median "$sdk" sdk fresh 5)")" 0.7
+    for scenario in change fresh; do
+      goal "$config $scenario: registry bytes ours/sdk" "$(ratio "$(median "$config" ours $scenario 8)" "$(median "$sdk" sdk $scenario 8)")" 0.01 lt
+    done
+    u="$(median "$config" ours noop 7)"; g="$(median "$config" ours noop 8)"
     echo "- $config noop: ours uploaded $u bytes, registry +$g bytes (goal 0): $([ "$u" = 0 ] && [ "$g" = 0 ] && echo met || echo "NOT met")"
   done
   echo
