@@ -27,6 +27,10 @@ public sealed class ImageArtifact
     /// <summary>Artifacts whose manifest's <c>subject</c> is this image (OCI 1.1 referrers); they change neither this image nor an index listing it.</summary>
     public IReadOnlyList<ImageArtifact> Referrers { get; private init; } = [];
 
+    /// <summary>An image as a source holds it, unchanged: its exact manifest bytes, and its config and layers read from <paramref name="blobs"/>.</summary>
+    public static ImageArtifact Stored(ImageManifest manifest, byte[] manifestBytes, Platform? platform, Blobs.IBlobSource blobs) =>
+        new(manifest, manifestBytes, platform, [.. new[] { manifest.Config }.Concat(manifest.Layers).Select(d => new BlobContent(d, blobs))]);
+
     /// <summary>The same image with <paramref name="referrers"/> to write beside it.</summary>
     public ImageArtifact WithReferrers(IReadOnlyList<ImageArtifact> referrers) =>
         new(Manifest, ManifestBytes, Descriptor.Platform, Blobs) { Referrers = [.. Referrers, .. referrers] };

@@ -47,6 +47,23 @@ public sealed class ImageSourceReader(IImageSource source)
         return new SourceImage(descriptor, document, manifest, config, source);
     }
 
+    /// <summary>
+    /// The OCI 1.1 referrers of an image (SBOMs, signatures) as artifacts to write beside it, each checked to name the
+    /// image as its subject; one the source lists but does not hold is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<ImageArtifact>> ReadReferrersAsync(Digest image, CancellationToken cancellationToken)
+    {
+        var result = new List<ImageArtifact>();
+        foreach (var listed in await source.GetReferrersAsync(image, cancellationToken).ConfigureAwait(false))
+        {
+            if (!MediaTypes.IsManifest(listed.MediaType) || await source.TryGetDocumentAsync(listed, cancellationToken).ConfigureAwait(false) is not { } document) continue;
+            var manifest = OciJson.DeserializeManifest(document.Bytes);
+            if (manifest.Subject?.Digest != image) continue;
+            result.Add(ImageArtifact.Stored(manifest, document.Bytes, null, source.Blobs));
+        }
+        return result;
+    }
+
     private static string Describe(Descriptor listed) =>
         Attestations.IsAttestation(listed) ? "an attestation" : listed.Platform?.ToString() ?? "no platform";
 }

@@ -13,6 +13,5 @@ public sealed record SourceImage(Descriptor Descriptor, ImageDocument Document, 
         new(Manifest, Document.MediaType, Config, Source.Blobs, platform?.Clone()) { Origin = origin };
 
     /// <summary>This image to be written elsewhere, unchanged: same manifest bytes, config and layers, listed under <paramref name="descriptor"/>'s platform.</summary>
-    public ImageArtifact ToArtifact(Descriptor descriptor) =>
-        new(Manifest, Document.Bytes, descriptor.Platform, [.. new[] { Manifest.Config }.Concat(Manifest.Layers).Select(d => new BlobContent(d, Source.Blobs))]);
+    public ImageArtifact ToArtifact(Descriptor descriptor) => ImageArtifact.Stored(Manifest, Document.Bytes, descriptor.Platform, Source.Blobs);
 }

@@ -13,7 +13,8 @@ public sealed record ImageCopyResult(Descriptor Copied, int Images, DestinationR
 
 /// <summary>
 /// Copies what a reference names (an index with every image it lists, or one image) between registries, OCI layouts
-/// and layout archives, byte for byte: manifests and indexes keep their exact bytes, so every digest stays. Blobs are
+/// and layout archives, byte for byte, with each image's OCI 1.1 referrers (SBOMs): manifests and indexes keep their
+/// exact bytes, so every digest stays. Blobs are
 /// streamed from the source (or mounted within one registry); the destination writes children first and the tag last.
 /// </summary>
 public static class ImageCopy
@@ -31,7 +32,8 @@ public static class ImageCopy
         if (!top.IsIndex)
         {
             var image = await reader.ReadImageAsync(top, null, cancellationToken).ConfigureAwait(false);
-            var written = await target.WriteImageAsync(image.ToArtifact(image.Descriptor), [tag], cancellationToken).ConfigureAwait(false);
+            var referrers = await reader.ReadReferrersAsync(top.Digest, cancellationToken).ConfigureAwait(false);
+            var written = await target.WriteImageAsync(image.ToArtifact(image.Descriptor).WithReferrers(referrers), [tag], cancellationToken).ConfigureAwait(false);
             return new ImageCopyResult(top.ToDescriptor(), 1, written);
         }
         var index = OciJson.DeserializeIndex(top.Bytes);
@@ -44,7 +46,8 @@ public static class ImageCopy
                 throw new MabException(ErrorCode.IndexSourceUnsupported,
                     $"{source} lists another index ({child.Digest}); nested indexes are not copied. Copy the inner index by its digest.");
             var image = await reader.ReadImageAsync(child, listed, cancellationToken).ConfigureAwait(false);
-            images.Add(image.ToArtifact(listed));
+            var referrers = await reader.ReadReferrersAsync(child.Digest, cancellationToken).ConfigureAwait(false);
+            images.Add(image.ToArtifact(listed).WithReferrers(referrers));
             log.Write(BuildLogLevel.Info, $"{(Attestations.IsAttestation(listed) ? "attestation" : listed.Platform?.ToString() ?? "image")}: {listed.Digest}");
         }
         var artifact = new IndexArtifact(index, top.Bytes, images);

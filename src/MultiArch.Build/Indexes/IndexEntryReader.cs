@@ -42,23 +42,8 @@ public sealed class IndexEntryReader(ImageReference target)
         var descriptor = image.Descriptor;
         if (!Attestations.IsAttestation(descriptor)) descriptor.Platform = PlatformOf(reader.Source, image, listed);
         if (InTarget(reader.Source)) return new IndexEntry(descriptor, null);
-        var referrers = await ReadReferrersAsync(reader, document.Digest, cancellationToken).ConfigureAwait(false);
+        var referrers = await reader.ReadReferrersAsync(document.Digest, cancellationToken).ConfigureAwait(false);
         return new IndexEntry(descriptor, image.ToArtifact(descriptor).WithReferrers(referrers));
-    }
-
-    /// <summary>Each referrer of an image as an artifact to write with it; one the source lists but does not hold is left out.</summary>
-    private static async Task<IReadOnlyList<ImageArtifact>> ReadReferrersAsync(ImageSourceReader reader, Digest image, CancellationToken cancellationToken)
-    {
-        var source = reader.Source;
-        var result = new List<ImageArtifact>();
-        foreach (var listed in await source.GetReferrersAsync(image, cancellationToken).ConfigureAwait(false))
-        {
-            if (!MediaTypes.IsManifest(listed.MediaType) || await source.TryGetDocumentAsync(listed, cancellationToken).ConfigureAwait(false) is not { } document) continue;
-            var manifest = OciJson.DeserializeManifest(document.Bytes);
-            if (manifest.Subject?.Digest != image) continue;
-            result.Add(new ImageArtifact(manifest, document.Bytes, null, [.. new[] { manifest.Config }.Concat(manifest.Layers).Select(d => new BlobContent(d, source.Blobs))]));
-        }
-        return result;
     }
 
     private static Platform PlatformOf(IImageSource source, SourceImage image, Descriptor? listed)
