@@ -57,12 +57,7 @@ public sealed class NetFrameworkTasksTests(SdkFixture fixture) : IDisposable
     [Fact]
     public void APublishThroughTheNetFrameworkTasksPushesTheIndexTheNetTasksPush()
     {
-        string publishDir = _folder.Combine("publish") + "/";
-        Directory.CreateDirectory(publishDir);
-        var app = new byte[64 * 1024];
-        new Random(472).NextBytes(app);
-        File.WriteAllBytes(Path.Combine(publishDir, "app.dll"), app);
-        File.WriteAllText(Path.Combine(publishDir, "app.runtimeconfig.json"), """{"runtimeOptions":{"tfm":"net10.0"}}""");
+        string publishDir = PublishFolder();
         string repository = $"{fixture.Registry}/e2e/net472";
         var parameters = new Dictionary<string, string>
         {
@@ -74,12 +69,8 @@ public sealed class NetFrameworkTasksTests(SdkFixture fixture) : IDisposable
             ["GenerateLabels"] = "true",
             ["GenerateAnnotations"] = "true",
         };
-        string platform = $"linux/amd64|RuntimeIdentifier=linux-x64|BaseImage={fixture.RuntimeBase}";
-        string[] files = [.. Directory.GetFiles(publishDir).Order(StringComparer.Ordinal)
-            .Select(f => $"{f}|ContainerPlatform=linux/amd64|RelativePath={Path.GetFileName(f)}|PublishDir={publishDir}")];
-
         var harness = Run("PublishContainerImages", [.. parameters.Select(p => $"{p.Key}={p.Value}"), "ImageTags=net472", $"BlobCacheDirectory={_folder.Combine("blobs-net472")}",
-            $"@Platforms={platform}", .. files.Select(f => "@PublishedFiles=" + f)]);
+            .. PublishItems(publishDir)]);
         Assert.True(harness.ExitCode == 0, harness.All);
 
         // The same inputs through the .NET tasks of the same package, in the SDK's MSBuild.
@@ -122,6 +113,25 @@ public sealed class NetFrameworkTasksTests(SdkFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task ARegistryPasswordReachesTheRunnerThroughTheEnvironment()
+    {
+        const string user = "net472-user", password = "pw-net472-Zq81-not-for-logs";
+        await using var registry = await RegistryFixture.StartAsync(user, password);
+        string[] publish = ["PublishContainerImages", $"Registry={registry.Host}", "Repository=e2e/net472-auth", "ImageTags=1.0", "AssemblyName=app", "TargetFileName=app.dll",
+            $"BlobCacheDirectory={_folder.Combine("blobs-auth")}", .. PublishItems(PublishFolder())];
+
+        var wrong = Run(publish, Credentials(user, "not-the-password"));
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains(wrong.Output.Split('\n'), l => l.StartsWith("error MAB2", StringComparison.Ordinal) && l.Contains(registry.Host, StringComparison.Ordinal));
+        Assert.DoesNotContain("not-the-password", wrong.All);
+
+        var right = Run(publish, Credentials(user, password));
+        Assert.True(right.ExitCode == 0, right.All);
+        Assert.DoesNotContain(password, right.All);
+        Assert.Equal(["1.0"], Skopeo.Tags($"{registry.Host}/e2e/net472-auth", registry.SkopeoCredentials()));
+    }
+
+    [Fact]
     public void WithNoDotnetTheTasksFailWithMab3014()
     {
         var result = Run(["CheckContainerSettings", "Repository=app"], new Dictionary<string, string?> { ["PATH"] = "/nowhere", ["DOTNET_HOST_PATH"] = null });
@@ -131,7 +141,7 @@ public sealed class NetFrameworkTasksTests(SdkFixture fixture) : IDisposable
     }
 
     [Fact]
-    public void ACancelStopsTheRunner()
+    public async Task ACancelStopsTheRunner()
     {
         // A registry that accepts connections and never answers: only the cancel ends the inspect.
         using var silent = new TcpListener(IPAddress.Loopback, 0);
@@ -146,26 +156,80 @@ public sealed class NetFrameworkTasksTests(SdkFixture fixture) : IDisposable
         string workingDirectory = _folder.Combine("cancel");
         Directory.CreateDirectory(workingDirectory);
 
-        // DOTNET_HOST_PATH as a folder: the dotnet in it starts the runner.
+        // DOTNET_HOST_PATH as a folder: the dotnet in it starts the runner. The password is for the registry's client only.
         string dotnetFolder = Path.GetDirectoryName(ResolveLinks(ProcessRunner.Find("dotnet")))!;
-        var result = Run(["InspectContainerImage", $"Image=127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/app:1.0", "--cancel-after=4"],
-            new Dictionary<string, string?> { ["DOTNET_HOST_PATH"] = dotnetFolder }, workingDirectory);
+        const string secret = "pw-net472-never-on-a-command-line";
+        var running = RunAsync(["InspectContainerImage", $"Image=127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/app:1.0", "--cancel-after=4"],
+            new Dictionary<string, string?> { ["DOTNET_HOST_PATH"] = dotnetFolder, ["MULTIARCH_REGISTRY_USERNAME"] = "u", ["MULTIARCH_REGISTRY_PASSWORD"] = secret },
+            workingDirectory);
+
+        // While it waits: the runner is `dotnet <runner.dll>` and nothing more; the credentials reach it in its environment.
+        string? runner = null;
+        for (int i = 0; i < 30 && runner is null; i++)
+        {
+            await Task.Delay(100);
+            runner = Processes().FirstOrDefault(p => WorkingDirectoryOf(p) == workingDirectory && Read(p, "cmdline").Contains("MultiArch.Build.Runner.dll"));
+        }
+        Assert.NotNull(runner);
+        Assert.Equal([Path.Combine(dotnetFolder, "dotnet"), Path.Combine(Package, "tasks", "net8.0", "MultiArch.Build.Runner.dll")],
+            Read(runner, "cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("MULTIARCH_REGISTRY_PASSWORD=" + secret, Read(runner, "environ").Split('\0'));
+        var result = await running;
 
         Assert.Equal(1, result.ExitCode);
         Assert.DoesNotContain("error ", result.Output);
         Assert.Contains("harness: cancel", result.Output);
         Assert.Contains("Canceled; nothing more was sent.", result.Output);
         // The runner, started in the harness's folder, is gone.
-        Assert.DoesNotContain(Directory.GetDirectories("/proc").Where(p => int.TryParse(Path.GetFileName(p), out _)), p => WorkingDirectoryOf(p) == workingDirectory);
+        Assert.DoesNotContain(Processes(), p => WorkingDirectoryOf(p) == workingDirectory);
+        Assert.DoesNotContain(secret, result.All);
         foreach (var client in held) client.Dispose();
     }
 
     public void Dispose() => _folder.Dispose();
 
+    /// <summary>A stand-in for an app's publish folder: two files, the same bytes every time.</summary>
+    private string PublishFolder()
+    {
+        string publishDir = _folder.Combine("publish") + "/";
+        if (Directory.Exists(publishDir)) return publishDir;
+        Directory.CreateDirectory(publishDir);
+        var app = new byte[64 * 1024];
+        new Random(472).NextBytes(app);
+        File.WriteAllBytes(Path.Combine(publishDir, "app.dll"), app);
+        File.WriteAllText(Path.Combine(publishDir, "app.runtimeconfig.json"), """{"runtimeOptions":{"tfm":"net10.0"}}""");
+        return publishDir;
+    }
+
+    /// <summary>The harness's item arguments for a linux/amd64 platform over the seeded runtime base and the folder's files.</summary>
+    private string[] PublishItems(string publishDir) =>
+        [$"@Platforms=linux/amd64|RuntimeIdentifier=linux-x64|BaseImage={fixture.RuntimeBase}",
+         .. Directory.GetFiles(publishDir).Order(StringComparer.Ordinal)
+            .Select(f => $"@PublishedFiles={f}|ContainerPlatform=linux/amd64|RelativePath={Path.GetFileName(f)}|PublishDir={publishDir}")];
+
+    private static Dictionary<string, string?> Credentials(string user, string password) => new()
+    {
+        ["MULTIARCH_REGISTRY_USERNAME"] = user,
+        ["MULTIARCH_REGISTRY_PASSWORD"] = password,
+    };
+
     private ProcessResult Run(string task, params string[] arguments) => Run([task, .. arguments], new Dictionary<string, string?>());
 
     private ProcessResult Run(string[] arguments, Dictionary<string, string?> environment, string? workingDirectory = null) =>
-        ProcessRunner.Run("mono", [Harness, NetFrameworkTasks, .. arguments], workingDirectory ?? _folder.Path, environment, TimeSpan.FromMinutes(3));
+        RunAsync(arguments, environment, workingDirectory).GetAwaiter().GetResult();
+
+    private Task<ProcessResult> RunAsync(string[] arguments, Dictionary<string, string?> environment, string? workingDirectory = null) =>
+        ProcessRunner.RunAsync("mono", [Harness, NetFrameworkTasks, .. arguments], workingDirectory ?? _folder.Path, environment, TimeSpan.FromMinutes(3));
+
+    private static IEnumerable<string> Processes() => Directory.GetDirectories("/proc").Where(p => int.TryParse(Path.GetFileName(p), out _));
+
+    /// <summary>A /proc file of a process (its NUL-separated command line or environment), or "" once it is gone.</summary>
+    private static string Read(string proc, string file)
+    {
+        try { return File.ReadAllText(Path.Combine(proc, file)); }
+        catch (IOException) { return ""; }
+        catch (UnauthorizedAccessException) { return ""; }
+    }
 
     /// <summary>The output items the harness printed for <paramref name="name"/>, as <c>spec|meta=value...</c>.</summary>
     private static List<string> Outputs(string output, string name) =>
