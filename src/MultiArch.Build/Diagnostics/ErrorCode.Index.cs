@@ -12,7 +12,7 @@ public static partial class ErrorCode
     public const string IndexSourceHasNoPlatform = "MAB4006";
     /// <summary>CreateContainerIndex needs ContainerRegistry (indexes are made in a registry).</summary>
     public const string IndexNeedsRegistry = "MAB4007";
-    /// <summary>A source (or the tag appended to) is not an image manifest or index.</summary>
+    /// <summary>Retired, never reused: a nested index or a non-image in a source is MAB1306, as everywhere images are read.</summary>
     public const string IndexSourceUnsupported = "MAB4008";
 
     /// <summary>ContainerSemVerTags is on but Version is not a semantic version.</summary>

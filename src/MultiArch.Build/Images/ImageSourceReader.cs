@@ -48,6 +48,22 @@ public sealed class ImageSourceReader(IImageSource source)
     }
 
     /// <summary>
+    /// Every image <paramref name="top"/> holds, in index order with the entries as listed: itself when it is a manifest,
+    /// else each child the index lists (those <paramref name="include"/> takes), read in parallel. A nested index is
+    /// <see cref="ErrorCode.BaseNotAManifest"/>, a missing child <see cref="ErrorCode.ImageIncomplete"/>, for every caller.
+    /// </summary>
+    public async Task<IReadOnlyList<SourceImage>> ReadImagesAsync(ImageDocument top, Func<Descriptor, bool>? include, CancellationToken cancellationToken)
+    {
+        if (!top.IsIndex) return [await ReadImageAsync(top, null, cancellationToken).ConfigureAwait(false)];
+        var listed = OciJson.DeserializeIndex(top.Bytes).Manifests.Where(include ?? (_ => true));
+        return await Task.WhenAll(listed.Select(async entry =>
+        {
+            var child = await ReadChildAsync(top, entry, cancellationToken).ConfigureAwait(false);
+            return await ReadImageAsync(child, entry, cancellationToken).ConfigureAwait(false);
+        })).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The OCI 1.1 referrers of an image (SBOMs, signatures) as artifacts to write beside it, each checked to name the
     /// image as its subject; one the source lists but does not hold is left out.
     /// </summary>

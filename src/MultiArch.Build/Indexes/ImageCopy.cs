@@ -14,8 +14,7 @@ public sealed record ImageCopyResult(Descriptor Copied, int Images, DestinationR
 /// <summary>
 /// Copies what a reference names (an index with every image it lists, or one image) between registries, OCI layouts
 /// and layout archives, byte for byte, with each image's OCI 1.1 referrers (SBOMs): manifests and indexes keep their
-/// exact bytes, so every digest stays. Blobs are
-/// streamed from the source (or mounted within one registry); the destination writes children first and the tag last.
+/// exact bytes, so every digest stays. Blobs are streamed from the source (or mounted within one registry); the destination writes children first and the tag last.
 /// </summary>
 public static class ImageCopy
 {
@@ -29,30 +28,19 @@ public static class ImageCopy
             $"Image {source} does not exist: {where}."), cancellationToken).ConfigureAwait(false);
         var target = ContainerPublishing.CreateDestination(spec, clients.Push, log);
 
-        if (!top.IsIndex)
+        var images = new List<ImageArtifact>();
+        foreach (var image in await reader.ReadImagesAsync(top, null, cancellationToken).ConfigureAwait(false))
         {
-            var image = await reader.ReadImageAsync(top, null, cancellationToken).ConfigureAwait(false);
-            var referrers = await reader.ReadReferrersAsync(top.Digest, cancellationToken).ConfigureAwait(false);
-            var written = await target.WriteImageAsync(image.ToArtifact(image.Descriptor).WithReferrers(referrers), [tag], cancellationToken).ConfigureAwait(false);
-            return new ImageCopyResult(top.ToDescriptor(), 1, written);
+            var referrers = await reader.ReadReferrersAsync(image.Document.Digest, cancellationToken).ConfigureAwait(false);
+            images.Add(image.ToArtifact(image.Descriptor).WithReferrers(referrers));
+            log.Write(BuildLogLevel.Info, $"{(Attestations.IsAttestation(image.Descriptor) ? "attestation" : image.Descriptor.Platform?.ToString() ?? "image")}: {image.Document.Digest}");
         }
+        if (!top.IsIndex)
+            return new ImageCopyResult(top.ToDescriptor(), 1, await target.WriteImageAsync(images[0], [tag], cancellationToken).ConfigureAwait(false));
         var index = OciJson.DeserializeIndex(top.Bytes);
         index.MediaType ??= top.MediaType;
-        var images = new List<ImageArtifact>();
-        foreach (var listed in index.Manifests)
-        {
-            var child = await reader.ReadChildAsync(top, listed, cancellationToken).ConfigureAwait(false);
-            if (child.IsIndex)
-                throw new MabException(ErrorCode.IndexSourceUnsupported,
-                    $"{source} lists another index ({child.Digest}); nested indexes are not copied. Copy the inner index by its digest.");
-            var image = await reader.ReadImageAsync(child, listed, cancellationToken).ConfigureAwait(false);
-            var referrers = await reader.ReadReferrersAsync(child.Digest, cancellationToken).ConfigureAwait(false);
-            images.Add(image.ToArtifact(listed).WithReferrers(referrers));
-            log.Write(BuildLogLevel.Info, $"{(Attestations.IsAttestation(listed) ? "attestation" : listed.Platform?.ToString() ?? "image")}: {listed.Digest}");
-        }
-        var artifact = new IndexArtifact(index, top.Bytes, images);
-        var result = await target.WriteIndexAsync(artifact, [tag], cancellationToken).ConfigureAwait(false);
-        return new ImageCopyResult(top.ToDescriptor(), images.Count, result);
+        var written = await target.WriteIndexAsync(new IndexArtifact(index, top.Bytes, images), [tag], cancellationToken).ConfigureAwait(false);
+        return new ImageCopyResult(top.ToDescriptor(), images.Count, written);
     }
 
     /// <summary>The source's own tag or ref name, which a destination without one keeps; else <c>latest</c>.</summary>

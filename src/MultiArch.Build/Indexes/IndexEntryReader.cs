@@ -20,29 +20,18 @@ public sealed class IndexEntryReader(ImageReference target)
         var source = reader.Source;
         var top = await reader.ReadTopAsync(where => new MabException(ErrorCode.IndexSourceNotFound,
             $"Index source {source.Name} was not found: {where}. Check the digest (from ContainerMetadataFile of the push)."), cancellationToken).ConfigureAwait(false);
-        if (!top.IsIndex) return [await ReadImageAsync(reader, top, null, cancellationToken).ConfigureAwait(false)];
         var entries = new List<IndexEntry>();
-        foreach (var listed in OciJson.DeserializeIndex(top.Bytes).Manifests)
-        {
-            var child = await reader.ReadChildAsync(top, listed, cancellationToken).ConfigureAwait(false);
-            if (child.IsIndex)
-                throw new MabException(ErrorCode.IndexSourceUnsupported,
-                    $"Index source {source.Name} lists another index ({child.Digest}); nested indexes are not merged. List the inner index itself as a source.");
-            entries.Add(await ReadImageAsync(reader, child, listed, cancellationToken).ConfigureAwait(false));
-        }
+        foreach (var image in await reader.ReadImagesAsync(top, null, cancellationToken).ConfigureAwait(false))
+            entries.Add(await EntryOfAsync(reader, image, top.IsIndex ? image.Descriptor : null, cancellationToken).ConfigureAwait(false));
         return entries;
     }
 
-    private async Task<IndexEntry> ReadImageAsync(ImageSourceReader reader, ImageDocument document, Descriptor? listed, CancellationToken cancellationToken)
+    private async Task<IndexEntry> EntryOfAsync(ImageSourceReader reader, SourceImage image, Descriptor? listed, CancellationToken cancellationToken)
     {
-        if (!MediaTypes.IsManifest(document.MediaType))
-            throw new MabException(ErrorCode.IndexSourceUnsupported,
-                $"Index source {reader.Source.Name} holds {document.Digest} as '{document.MediaType}', not an image manifest or index. List only images.");
-        var image = await reader.ReadImageAsync(document, listed, cancellationToken).ConfigureAwait(false);
         var descriptor = image.Descriptor;
         if (!Attestations.IsAttestation(descriptor)) descriptor.Platform = PlatformOf(reader.Source, image, listed);
         if (InTarget(reader.Source)) return new IndexEntry(descriptor, null);
-        var referrers = await reader.ReadReferrersAsync(document.Digest, cancellationToken).ConfigureAwait(false);
+        var referrers = await reader.ReadReferrersAsync(image.Document.Digest, cancellationToken).ConfigureAwait(false);
         return new IndexEntry(descriptor, image.ToArtifact(descriptor).WithReferrers(referrers));
     }
 

@@ -118,20 +118,11 @@ public sealed class DestinationLayers
         return layers.Count == 0 ? None : new DestinationLayers(layers, exists);
     }
 
-    /// <summary>Every image the source's reference names now: none for a tag that does not exist yet.</summary>
-    private static async Task<IReadOnlyList<SourceImage>> ReadImagesAsync(ImageSourceReader reader, CancellationToken cancellationToken)
-    {
-        var top = await reader.Source.TryGetTopAsync(cancellationToken).ConfigureAwait(false);
-        if (top is null) return [];
-        if (!top.IsIndex) return [await reader.ReadImageAsync(top, null, cancellationToken).ConfigureAwait(false)];
-        var listed = OciJson.DeserializeIndex(top.Bytes).Manifests
-            .Where(m => MediaTypes.IsManifest(m.MediaType) && !Attestations.IsAttestation(m));
-        return await Task.WhenAll(listed.Select(async entry =>
-        {
-            var child = await reader.ReadChildAsync(top, entry, cancellationToken).ConfigureAwait(false);
-            return await reader.ReadImageAsync(child, entry, cancellationToken).ConfigureAwait(false);
-        })).ConfigureAwait(false);
-    }
+    /// <summary>Every image the source's reference names now (attestations left out): none for a tag that does not exist yet.</summary>
+    private static async Task<IReadOnlyList<SourceImage>> ReadImagesAsync(ImageSourceReader reader, CancellationToken cancellationToken) =>
+        await reader.Source.TryGetTopAsync(cancellationToken).ConfigureAwait(false) is { } top
+            ? await reader.ReadImagesAsync(top, m => MediaTypes.IsManifest(m.MediaType) && !Attestations.IsAttestation(m), cancellationToken).ConfigureAwait(false)
+            : [];
 
     // The first image to list a diff_id in a media type wins: tags in the order given, platforms in index order.
     private static void Add(SourceImage image, Dictionary<(Digest, string), (Descriptor, IImageSource)> layers)
