@@ -4,9 +4,10 @@ using MultiArch.Build.Oci;
 namespace MultiArch.Build.Registry;
 
 /// <summary>
-/// Manifests and indexes already fetched and verified, by registry, repository and digest, with the digest each tag
+/// Manifests, indexes and configs already fetched and verified, by registry, repository and digest, with the digest each tag
 /// last named. Content never changes under its digest, so fetching it again only needs the registry to confirm, with
-/// a HEAD, that it still has the manifest and lets this client read it; Docker Hub counts manifest GETs as pulls
+/// a HEAD, that it still has the manifest and lets this client read it (a config, read by digest only, is served as
+/// it is); Docker Hub counts manifest GETs as pulls
 /// against its rate limit and HEADs not at all. The base image preflight and the publish are separate tasks with
 /// their own clients, so the clients <see cref="RegistryClients"/> makes share one cache per process; a client made
 /// on its own keeps its own. Bounded, it forgets everything when full.

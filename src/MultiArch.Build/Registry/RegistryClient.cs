@@ -81,11 +81,15 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Reads a small blob (a config) whole and checks it hashes to its digest; a cut or stalled read is retried.</summary>
     public async Task<byte[]> GetSmallBlobAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken)
     {
+        // A config is content-addressed and was verified when first read: the publish does not fetch again what the preflight read.
+        var key = repository.WithDigest(descriptor.Digest);
+        if (_manifests.Find(key) is { } known) return known.Bytes;
         var request = new RegistryRequest(repository.Registry, HttpMethod.Get, BlobUri(repository, descriptor.Digest), ScopeFor(repository), $"GET blob {descriptor.Digest} from {repository.Repository}");
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (!descriptor.Digest.Matches(bytes))
             throw new MabException(ErrorCode.RegistryDigestMismatch, $"Registry {repository.Registry} served blob {descriptor.Digest} of {repository.Repository} with other content (digest {Digest.Compute(bytes)}). The registry or a proxy is corrupting content; try again or use another mirror.");
+        _manifests.Add(key, new ImageDocument(descriptor.MediaType, bytes, descriptor.Digest));
         return bytes;
     }
 

@@ -167,5 +167,8 @@ public class RegistryHeadTests
 
         // The index and each platform's manifest once; without the cache it was twice each.
         Assert.Equal(1 + platforms.Count, registry.Pulls);
+        // Each platform's config once too: the publish takes what the preflight verified.
+        foreach (var image in index.Images)
+            Assert.Single(registry.Requests, r => r.Method == "GET" && r.PathAndQuery.EndsWith("/blobs/" + image.Manifest.Config.Digest, StringComparison.Ordinal));
     }
 }
