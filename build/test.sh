@@ -23,6 +23,20 @@ for trx in "$results"/*.trx; do
   f="$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")"
   passed=$((passed + p)); failed=$((failed + f))
 done
+# Name every failed test and the first lines of its message, so that the tail of a CI log says what failed.
+python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for r in ET.parse(trx).getroot().iter(ns + "UnitTestResult"):
+        if r.get("outcome") != "Failed":
+            continue
+        msg = r.find(f"{ns}Output/{ns}ErrorInfo/{ns}Message")
+        text = (msg.text or "").strip().splitlines() if msg is not None else []
+        print("FAILED " + r.get("testName", "?"))
+        for line in text[:6]:
+            print("    " + line[:300])
+PY
 rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
