@@ -10,8 +10,11 @@ cd "$root"
 
 bash build/install-prereqs.sh || exit 1
 
+# Build everything first, then test what was built: a test fixture that packs or builds (the end-to-end
+# package, the tool) must never run while other projects of the solution are still building.
+dotnet build MultiArch.Build.sln -c Release -nologo -v:q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 results="$(mktemp -d)"
-dotnet test MultiArch.Build.sln -c Release --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@"
+dotnet test MultiArch.Build.sln -c Release --no-build --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@"
 status=$?
 
 # Sum the counters of every test assembly's TRX report.
