@@ -67,12 +67,18 @@ public sealed class SbomTests(SdkFixture fixture)
             string rid = platform == "linux/amd64" ? "linux-x64" : "linux-arm64";
             AssertListsExactlyTheDepsFile(spdx, app, rid, image);
             sboms[platform] = spdx;
+            // ContainerMetadataFile names the same referrer and document, for a CI step that signs or scans it.
+            var written = MetadataSbomOf(withSbom, platform, image);
+            Assert.Equal("referrers", written.GetProperty("storage").GetString());
+            Assert.Equal(referrerDigest, written.GetProperty("digest").GetString());
+            Assert.Equal(layer.GetProperty("digest").GetString(), written.GetProperty("documentDigest").GetString());
         }
 
         // 2. The same commit without an SBOM: the same index digest, nothing uploaded, and the referrers stay where they were.
         var without = Publish(app, [.. common, "ContainerRepository=e2e/sbom"], "plain.json");
         Assert.Equal(indexDigest, without.GetProperty("indexDigest").GetString());
         Assert.Equal(0, without.GetProperty("bytesUploaded").GetInt64());
+        Assert.All(without.GetProperty("manifests").EnumerateArray(), m => Assert.False(m.TryGetProperty("sbom", out _)));
         Assert.Contains("sha256-" + Skopeo.DigestFor(repository + ":1.0", "linux/amd64")["sha256:".Length..], Skopeo.Tags(repository)!);
 
         // 3. With the SBOM again: nothing uploaded, the same index, the same SBOM digests, the referrers tags untouched.
@@ -85,7 +91,7 @@ public sealed class SbomTests(SdkFixture fixture)
         // 4. The index storage (BuildKit's attestations) under another tag: the same images, an attestation per image after
         // them, and the SBOM inside is byte for byte the one the first publish made.
         string attested = $"{repository}:attested";
-        Publish(app, [.. common, "ContainerRepository=e2e/sbom", "ContainerImageTags=attested", "ContainerGenerateSbom=true", "ContainerSbomStorage=index"], "index.json");
+        var indexed = Publish(app, [.. common, "ContainerRepository=e2e/sbom", "ContainerImageTags=attested", "ContainerGenerateSbom=true", "ContainerSbomStorage=index"], "index.json");
         var entries = Skopeo.InspectRaw(attested).GetProperty("manifests").EnumerateArray().ToList();
         Assert.Equal([.. Platforms, "unknown/unknown", "unknown/unknown"], entries.Select(Skopeo.PlatformOf));
         for (int i = 0; i < 2; i++)
@@ -103,6 +109,10 @@ public sealed class SbomTests(SdkFixture fixture)
             Assert.Equal("https://spdx.dev/Document", statement.RootElement.GetProperty("predicateType").GetString());
             Assert.Equal(image["sha256:".Length..], statement.RootElement.GetProperty("subject")[0].GetProperty("digest").GetProperty("sha256").GetString());
             Assert.Equal(System.Text.Encoding.UTF8.GetString(sboms[Platforms[i]]), statement.RootElement.GetProperty("predicate").GetRawText());
+            var written = MetadataSbomOf(indexed, Platforms[i], image);
+            Assert.Equal("index", written.GetProperty("storage").GetString());
+            Assert.Equal(entries[2 + i].GetProperty("digest").GetString(), written.GetProperty("digest").GetString());
+            Assert.Equal(Skopeo.DigestOf(sboms[Platforms[i]]), written.GetProperty("documentDigest").GetString());
         }
         // Runtimes skip the unknown/unknown entries: skopeo and containerd pull the arm64 image.
         string layout = Path.Combine(app.Root, "pulled");
@@ -151,6 +161,14 @@ public sealed class SbomTests(SdkFixture fixture)
             .Select(r => $"{r.GetProperty("spdxElementId").GetString()} {r.GetProperty("relationshipType").GetString()} {r.GetProperty("relatedSpdxElement").GetString()}").ToList();
         Assert.Contains("SPDXRef-DOCUMENT DESCRIBES SPDXRef-Image", relationships);
         Assert.Contains("SPDXRef-Application DEPENDS_ON SPDXRef-Package-nuget-Newtonsoft.Json-13.0.3", relationships);
+    }
+
+    /// <summary>The <c>sbom</c> object ContainerMetadataFile gives the manifest of <paramref name="platform"/>, which must be <paramref name="image"/>.</summary>
+    private static JsonElement MetadataSbomOf(JsonElement metadata, string platform, string image)
+    {
+        var manifest = metadata.GetProperty("manifests").EnumerateArray().Single(m => m.GetProperty("platform").GetString() == platform);
+        Assert.Equal(image, manifest.GetProperty("digest").GetString());
+        return manifest.GetProperty("sbom");
     }
 
     private JsonElement Publish(AppProject app, string[] properties, string metadataName)

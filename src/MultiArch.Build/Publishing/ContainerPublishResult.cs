@@ -10,5 +10,6 @@ public sealed record ContainerPublishResult(
     long BytesUploaded,
     long BytesSkipped);
 
-/// <summary>One platform's image: its platform as the index lists it, and its manifest.</summary>
-public sealed record PlatformImageResult(string Platform, string RuntimeIdentifier, Descriptor Manifest, string BaseImage, int LayerCount, long CompressedSize);
+/// <summary>One platform's image: its platform as the index lists it, its manifest, and its SBOM when one was made.</summary>
+public sealed record PlatformImageResult(string Platform, string RuntimeIdentifier, Descriptor Manifest, string BaseImage, int LayerCount, long CompressedSize,
+    Sbom.SbomWritten? Sbom = null);

@@ -53,9 +53,9 @@ public sealed class ContainerPublisher(ImageSources sources, IImageDestination d
 
     private async Task<ContainerPublishResult> WriteAsync(ContainerPublishRequest request, Built built, CancellationToken cancellationToken)
     {
-        var results = built.Images.Select((image, i) => ResultFor(built.Platforms[i], image)).ToList();
         // Each image's SBOM is made from the publish it came from: the request lists that publish once per image.
-        var (images, attestations) = ImageSboms.Attach(request with { Platforms = built.Platforms }, built.Images, built.Bases, log);
+        var (images, attestations, sboms) = ImageSboms.Attach(request with { Platforms = built.Platforms }, built.Images, built.Bases, log);
+        var results = built.Images.Select((image, i) => ResultFor(built.Platforms[i], image, sboms[i])).ToList();
         if (request.Destination.PushByDigest)
         {
             long uploaded = 0, skipped = 0;
@@ -96,11 +96,12 @@ public sealed class ContainerPublisher(ImageSources sources, IImageDestination d
         return resolved;
     }
 
-    private static PlatformImageResult ResultFor(PublishedPlatform platform, ImageArtifact image) => new(
+    private static PlatformImageResult ResultFor(PublishedPlatform platform, ImageArtifact image, SbomWritten? sbom) => new(
         image.Descriptor.Platform?.ToString() ?? platform.Target.Platform.ToString(),
         platform.Target.RuntimeIdentifier,
         image.Descriptor,
         platform.BaseImage,
         image.Manifest.Layers.Count,
-        image.Manifest.Layers.Sum(l => l.Size) + image.Manifest.Config.Size);
+        image.Manifest.Layers.Sum(l => l.Size) + image.Manifest.Config.Size,
+        sbom);
 }

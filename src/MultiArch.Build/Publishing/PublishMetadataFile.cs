@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace MultiArch.Build.Publishing;
 
 /// <summary>
-/// Writes ContainerMetadataFile: the index digest, every platform's manifest digest and size, the
-/// references written, and bytes uploaded and skipped, for CI steps that need them (sign, deploy, merge).
+/// Writes ContainerMetadataFile: the index digest, every platform's manifest digest and size (and its SBOM's, with
+/// ContainerGenerateSbom), the references written, and bytes uploaded and skipped, for CI steps that need them (sign, deploy, merge).
 /// </summary>
 public static class PublishMetadataFile
 {
@@ -33,6 +33,17 @@ public static class PublishMetadataFile
                 json.WriteString("mediaType", image.Manifest.MediaType);
                 json.WriteNumber("size", image.Manifest.Size);
                 json.WriteString("baseImage", image.BaseImage);
+                if (image.Sbom is { } sbom)
+                {
+                    // For a CI step that signs or scans the SBOM: the manifest that carries it, and the SPDX document's own digest.
+                    json.WriteStartObject("sbom");
+                    json.WriteString("storage", sbom.Storage == Sbom.SbomStorage.Index ? "index" : "referrers");
+                    json.WriteString("digest", sbom.Manifest.Digest.ToString());
+                    json.WriteString("mediaType", sbom.Manifest.MediaType);
+                    json.WriteNumber("size", sbom.Manifest.Size);
+                    json.WriteString("documentDigest", sbom.Document.ToString());
+                    json.WriteEndObject();
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -12,14 +12,18 @@ namespace MultiArch.Build.Sbom;
 /// </summary>
 public static class ImageSboms
 {
-    /// <summary>The images to write (with their referrers) and the attestation entries to list after them in the index.</summary>
-    public sealed record Attached(IReadOnlyList<ImageArtifact> Images, IReadOnlyList<IndexEntry> Attestations);
+    /// <summary>
+    /// The images to write (with their referrers), the attestation entries to list after them in the index, and each image's
+    /// SBOM as written (in the order of the images; none without ContainerGenerateSbom).
+    /// </summary>
+    public sealed record Attached(IReadOnlyList<ImageArtifact> Images, IReadOnlyList<IndexEntry> Attestations, IReadOnlyList<SbomWritten?> Sboms);
 
     public static Attached Attach(ContainerPublishRequest request, IReadOnlyList<ImageArtifact> built, IReadOnlyList<BaseImage> bases, IBuildLog log)
     {
-        if (request.Sbom is not { } storage) return new Attached(built, []);
+        if (request.Sbom is not { } storage) return new Attached(built, [], [.. built.Select(_ => (SbomWritten?)null)]);
         var images = new List<ImageArtifact>();
         var attestations = new List<IndexEntry>();
+        var sboms = new List<SbomWritten?>();
         for (int i = 0; i < built.Count; i++)
         {
             var image = built[i];
@@ -34,13 +38,23 @@ public static class ImageSboms
             if (storage == SbomStorage.Index)
             {
                 images.Add(image);
-                attestations.Add(SbomArtifacts.Attestation(spdx, image.Descriptor, Purl.Oci(request.Destination.Repository, image.Descriptor.Digest, image.Descriptor.Platform?.Architecture, null)));
+                var attestation = SbomArtifacts.Attestation(spdx, image.Descriptor, Purl.Oci(request.Destination.Repository, image.Descriptor.Digest, image.Descriptor.Platform?.Architecture, null));
+                attestations.Add(attestation);
+                sboms.Add(new SbomWritten(storage, attestation.Descriptor, Digest.Compute(spdx)));
             }
             else
             {
-                images.Add(image.WithReferrers([SbomArtifacts.Referrer(spdx, image.Descriptor, request.Edits.Created)]));
+                var referrer = SbomArtifacts.Referrer(spdx, image.Descriptor, request.Edits.Created);
+                images.Add(image.WithReferrers([referrer]));
+                sboms.Add(new SbomWritten(storage, referrer.Descriptor, Digest.Compute(spdx)));
             }
         }
-        return new Attached(images, attestations);
+        return new Attached(images, attestations, sboms);
     }
 }
+
+/// <summary>
+/// One image's SBOM as written: where it is stored, the manifest that carries it (the referrer, or the attestation manifest the
+/// index lists), and the digest of the SPDX document itself (for an attestation, the predicate of its in-toto statement).
+/// </summary>
+public sealed record SbomWritten(SbomStorage Storage, Descriptor Manifest, Digest Document);
