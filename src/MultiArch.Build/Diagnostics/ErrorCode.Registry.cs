@@ -34,6 +34,6 @@ public static partial class ErrorCode
     public const string RegistryTlsFailed = "MAB2014";
     /// <summary>A registry's host name (or that of its storage or token service) does not resolve.</summary>
     public const string RegistryHostNotFound = "MAB2015";
-    /// <summary>The registry refused the referrers tag (<c>sha256-&lt;hex&gt;</c>) that lists an image's SBOM, or the tag holds something else.</summary>
+    /// <summary>The registry refused the referrers tag (<c>sha256-&lt;hex&gt;</c>) that lists an image's SBOM, the tag holds something else, or another writer replaced it after every put.</summary>
     public const string ReferrersTagRefused = "MAB2016";
 }

@@ -50,6 +50,8 @@ internal sealed partial class FakeRegistry : HttpMessageHandler
     public long? ChunkMinLength { get; set; }
     /// <summary>Manifests served with other bytes than stored (a corrupting registry or proxy).</summary>
     public HashSet<Digest> CorruptManifests { get; } = [];
+    /// <summary>Called after each request is answered (outside the registry's lock): another client acting between two of ours.</summary>
+    public Action<RecordedRequest>? AfterRequest { get; set; }
     public int TokenRequests => _tokens.Issued;
     public IReadOnlyList<string> IssuedTokens => _tokens.IssuedTokens;
 
@@ -97,6 +99,7 @@ internal sealed partial class FakeRegistry : HttpMessageHandler
 
         var response = await AnswerAsync(request, path, pathAndQuery, cancellationToken);
         recorded.Status = (int)response.StatusCode;
+        AfterRequest?.Invoke(recorded);
         return Decorate(response);
     }
 

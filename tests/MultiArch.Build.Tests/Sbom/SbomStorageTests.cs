@@ -119,6 +119,63 @@ public class SbomStorageTests
     }
 
     [Fact]
+    public async Task AWriterThatReplacesTheReferrersTagAfterOurPutLosesNothing()
+    {
+        var registry = new FakeRegistry();
+        var plain = TwoPlatformIndex(new MemoryBlobSource(), seed: 11);
+        var subject = plain.Images[0];
+        string tag = Referrers.TagFor(subject.Descriptor.Digest);
+        // Another tool read the tag before our put (it was empty) and writes its own listing just after it, dropping ours.
+        var signature = SbomArtifacts.Referrer("signature"u8.ToArray(), subject.Descriptor, DateTimeOffset.UnixEpoch);
+        registry.PutManifest("app", MediaTypes.OciManifest, signature.ManifestBytes);
+        var theirs = OciJson.Serialize(Referrers.WithReferrer(null, Referrers.ListingOf(signature.Descriptor, signature.Manifest))!);
+        int replaced = 0;
+        registry.AfterRequest = request =>
+        {
+            if (request.Method == "PUT" && request.PathAndQuery.EndsWith("/manifests/" + tag, StringComparison.Ordinal) && replaced++ == 0)
+                registry.PutManifest("app", MediaTypes.OciIndex, theirs, tag);
+        };
+        using var client = Client(registry);
+
+        await new RegistryDestination(client, Repo("app")).WriteIndexAsync(WithSboms(plain), ["1.0"], CancellationToken.None);
+
+        var listed = OciJson.DeserializeIndex(registry.Manifest("app", registry.Tag("app", tag)!.Value).Bytes).Manifests.Select(m => m.Digest).ToList();
+        Assert.Equal(2, replaced); // ours, then ours again over theirs
+        Assert.Contains(signature.Descriptor.Digest, listed);
+        Assert.Contains(WithSboms(plain).Images[0].Referrers[0].Descriptor.Digest, listed);
+        Assert.NotNull(registry.Tag("app", "1.0"));
+    }
+
+    [Fact]
+    public async Task AReferrersTagReplacedAfterEveryPutIsACodedErrorAndNothingIsTagged()
+    {
+        var registry = new FakeRegistry();
+        var plain = TwoPlatformIndex(new MemoryBlobSource(), seed: 12);
+        var subject = plain.Images[0];
+        string tag = Referrers.TagFor(subject.Descriptor.Digest);
+        var signature = SbomArtifacts.Referrer("signature"u8.ToArray(), subject.Descriptor, DateTimeOffset.UnixEpoch);
+        registry.PutManifest("app", MediaTypes.OciManifest, signature.ManifestBytes);
+        var theirs = OciJson.Serialize(Referrers.WithReferrer(null, Referrers.ListingOf(signature.Descriptor, signature.Manifest))!);
+        int puts = 0;
+        registry.AfterRequest = request =>
+        {
+            if (request.Method == "PUT" && request.PathAndQuery.EndsWith("/manifests/" + tag, StringComparison.Ordinal))
+            {
+                puts++;
+                registry.PutManifest("app", MediaTypes.OciIndex, theirs, tag);
+            }
+        };
+        using var client = Client(registry);
+
+        var error = await Assert.ThrowsAsync<MabException>(() => new RegistryDestination(client, Repo("app")).WriteIndexAsync(WithSboms(plain), ["1.0"], CancellationToken.None));
+
+        Assert.Equal(ErrorCode.ReferrersTagRefused, error.Code);
+        Assert.Contains("replaced by another writer", error.Message);
+        Assert.Equal(ReferrerPusher.TagRounds, puts);
+        Assert.Null(registry.Tag("app", "1.0"));
+    }
+
+    [Fact]
     public async Task APushByDigestPutsTheImageThenItsReferrerThenTheTags()
     {
         var registry = new FakeRegistry();
