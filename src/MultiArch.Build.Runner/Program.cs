@@ -19,7 +19,7 @@ if (string.IsNullOrWhiteSpace(line))
 TaskRequest request;
 try
 {
-    request = TaskWire.ReadRequest(line.TrimStart('\uFEFF'));
+    request = TaskWire.ReadRequest(line);
 }
 catch (FormatException failure)
 {

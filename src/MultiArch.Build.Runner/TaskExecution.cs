@@ -23,9 +23,6 @@ public static class TaskExecution
         ["InspectContainerImage"] = new InspectContainerImageWork(),
     };
 
-    /// <summary>The tasks the runner has work for.</summary>
-    public static IReadOnlyCollection<string> TaskNames => Works.Keys;
-
     public static Task<TaskResult> RunAsync(TaskRequest request, Action<TaskLogEntry>? onLog, CancellationToken cancellationToken) =>
         RunAsync(request, Works.TryGetValue(request.TaskName, out var work) ? work : null, onLog, cancellationToken);
 
@@ -51,22 +48,13 @@ public static class TaskExecution
 
     private static void AddFailure(TaskResult result, Exception failure, string taskName, CancellationToken cancellationToken)
     {
-        switch (failure)
+        if (UncodedFailure.IsCancel(failure, cancellationToken))
         {
-            case AggregateException aggregate:
-                foreach (var inner in aggregate.Flatten().InnerExceptions) AddFailure(result, inner, taskName, cancellationToken);
-                break;
-            case MabException coded:
-                result.Add(TaskLogEntry.Error(coded.Code, coded.Message));
-                break;
-            case OperationCanceledException when cancellationToken.IsCancellationRequested:
-                result.Add(TaskLogEntry.Message(TaskLogImportance.High, "Canceled; nothing more was sent."));
-                break;
-            default:
-                var uncoded = UncodedFailure.ToCoded(failure, taskName, "the output of the build run again with -v:diag");
-                result.Add(TaskLogEntry.Error(uncoded.Code, uncoded.Message));
-                result.Add(TaskLogEntry.Message(TaskLogImportance.Low, $"{taskName} failed with: {failure}"));
-                break;
+            result.Add(TaskLogEntry.Message(TaskLogImportance.High, "Canceled; nothing more was sent."));
+            return;
         }
+        foreach (var coded in UncodedFailure.AllCoded(failure, taskName, "the output of the build run again with -v:diag"))
+            result.Add(TaskLogEntry.Error(coded.Code, coded.Message));
+        if (failure is not MabException) result.Add(TaskLogEntry.Message(TaskLogImportance.Low, $"{taskName} failed with: {failure}"));
     }
 }

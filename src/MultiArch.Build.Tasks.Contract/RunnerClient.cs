@@ -15,7 +15,7 @@ public sealed class RunnerClient(string dotnet, string runnerPath)
     /// <summary>The runner assembly's file name, beside the .NET task assemblies.</summary>
     public const string RunnerFileName = "MultiArch.Build.Runner.dll";
 
-    public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>A client for the dotnet the environment names (<see cref="DotnetHost"/>); a coded failure when none is found.</summary>
     public static RunnerClient ForEnvironment(string runnerPath, string? netCoreRoot)

@@ -9,20 +9,9 @@ namespace MultiArch.Build.Tool;
 /// </summary>
 internal static class ToolFailures
 {
-    public static IEnumerable<MabException> Coded(Exception failure, string verb)
-    {
-        if (failure is AggregateException aggregate)
-            return aggregate.Flatten().InnerExceptions.SelectMany(inner => Coded(inner, verb));
-        if (failure is MabException coded) return [coded];
-        return [UncodedFailure.ToCoded(failure, $"multiarch {verb}", "the output of the same command run again with -v detailed")];
-    }
+    public static IEnumerable<MabException> Coded(Exception failure, string verb) =>
+        UncodedFailure.AllCoded(failure, $"multiarch {verb}", "the output of the same command run again with -v detailed");
 
     /// <summary>Whether the failure is the cancel the user asked for (Ctrl+C), however deep the core wrapped it.</summary>
-    public static bool IsCancel(Exception failure, CancellationToken cancellationToken) =>
-        cancellationToken.IsCancellationRequested && failure switch
-        {
-            OperationCanceledException => true,
-            AggregateException aggregate => aggregate.Flatten().InnerExceptions.All(inner => IsCancel(inner, cancellationToken)),
-            _ => false,
-        };
+    public static bool IsCancel(Exception failure, CancellationToken cancellationToken) => UncodedFailure.IsCancel(failure, cancellationToken);
 }

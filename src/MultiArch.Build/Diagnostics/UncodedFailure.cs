@@ -18,6 +18,27 @@ public static class UncodedFailure
             $"{step} failed unexpectedly: {what} This is a bug in MultiArch.Build: please report it with {details}, which holds the details.");
     }
 
+    /// <summary>
+    /// Every coded error in <paramref name="failure"/>: an aggregate's inner failures each, however deep, the core's own
+    /// <see cref="MabException"/>s as they are, anything else through <see cref="ToCoded"/>.
+    /// </summary>
+    public static IEnumerable<MabException> AllCoded(Exception failure, string step, string details)
+    {
+        if (failure is AggregateException aggregate)
+            return aggregate.Flatten().InnerExceptions.SelectMany(inner => AllCoded(inner, step, details));
+        if (failure is MabException coded) return [coded];
+        return [ToCoded(failure, step, details)];
+    }
+
+    /// <summary>Whether the failure is the cancel that was asked for (the build's, or Ctrl+C), however deep the core wrapped it.</summary>
+    public static bool IsCancel(Exception failure, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested && failure switch
+        {
+            OperationCanceledException => true,
+            AggregateException aggregate => aggregate.Flatten().InnerExceptions.All(inner => IsCancel(inner, cancellationToken)),
+            _ => false,
+        };
+
     private static string Describe(Exception failure)
     {
         var inner = failure;
