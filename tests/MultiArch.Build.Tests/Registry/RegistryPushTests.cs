@@ -11,6 +11,20 @@ namespace MultiArch.Build.Tests.Registry;
 public class RegistryPushTests
 {
     [Fact]
+    public async Task AnImagePushedByDigestWithAReferrerIsPutOnce()
+    {
+        var registry = new FakeRegistry();
+        var image = TwoPlatformIndex(new MemoryBlobSource(), seed: 21).Images[0];
+        var referrer = MultiArch.Build.Sbom.SbomArtifacts.Referrer("{}"u8.ToArray(), image.Descriptor, DateTimeOffset.UnixEpoch);
+        using var client = Client(registry);
+
+        await new RegistryDestination(client, Repo("app")).WriteImageAsync(image.WithReferrers([referrer]), [], CancellationToken.None);
+
+        Assert.Single(registry.Requests, r => r.Method == "PUT" && r.PathAndQuery.EndsWith("/manifests/" + image.Descriptor.Digest, StringComparison.Ordinal));
+        Assert.True(registry.HasManifest("app", referrer.Descriptor.Digest));
+    }
+
+    [Fact]
     public async Task NewBlobsCostThreeRequestsAndTheTagNamesTheCompleteIndex()
     {
         var registry = new FakeRegistry();

@@ -36,10 +36,13 @@ public sealed class RegistryDestination : IImageDestination
     {
         CheckTags(tags);
         var counts = await PushBlobsAsync(index.Images.SelectMany(BlobsWithReferrers), cancellationToken).ConfigureAwait(false);
+        // Each image, then its referrers (each subject has its own referrers tag, so images need not wait for each other).
         await Parallel.ForEachAsync(index.Images, Parallelism(cancellationToken), async (image, ct) =>
-            await PutManifestAsync(image.Descriptor, image.ManifestBytes, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        await _referrers.PutAsync(index.Images, cancellationToken).ConfigureAwait(false);
-        var references = await PutWithTagsAsync(index.Descriptor, index.IndexBytes, tags, cancellationToken).ConfigureAwait(false);
+        {
+            await PutManifestAsync(image.Descriptor, image.ManifestBytes, ct).ConfigureAwait(false);
+            await _referrers.PutAsync([image], ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        var references = await PutWithTagsAsync(index.Descriptor, index.IndexBytes, tags, putByDigest: false, cancellationToken).ConfigureAwait(false);
         return new DestinationResult(references, counts.Written, counts.Skipped);
     }
 
@@ -47,13 +50,14 @@ public sealed class RegistryDestination : IImageDestination
     {
         CheckTags(tags);
         var counts = await PushBlobsAsync(BlobsWithReferrers(image), cancellationToken).ConfigureAwait(false);
-        if (image.Referrers.Count > 0)
+        bool referred = image.Referrers.Count > 0;
+        if (referred)
         {
             // The image by digest, then its referrers, and only then the tags.
             await PutManifestAsync(image.Descriptor, image.ManifestBytes, cancellationToken).ConfigureAwait(false);
             await _referrers.PutAsync([image], cancellationToken).ConfigureAwait(false);
         }
-        var references = await PutWithTagsAsync(image.Descriptor, image.ManifestBytes, tags, cancellationToken).ConfigureAwait(false);
+        var references = await PutWithTagsAsync(image.Descriptor, image.ManifestBytes, tags, putByDigest: referred, cancellationToken).ConfigureAwait(false);
         return new DestinationResult(references, counts.Written, counts.Skipped);
     }
 
@@ -93,11 +97,12 @@ public sealed class RegistryDestination : IImageDestination
 
     /// <summary>
     /// Puts the top document under each tag; a PUT by tag also stores it under its digest, so it is put by
-    /// digest only when there is no tag. Everything it references is already in place.
+    /// digest only when there is no tag and it was not put by digest already (<paramref name="putByDigest"/>: before its
+    /// referrers). Everything it references is already in place.
     /// </summary>
-    private async Task<IReadOnlyList<string>> PutWithTagsAsync(Descriptor descriptor, byte[] bytes, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> PutWithTagsAsync(Descriptor descriptor, byte[] bytes, IReadOnlyList<string> tags, bool putByDigest, CancellationToken cancellationToken)
     {
-        if (tags.Count == 0) await PutManifestAsync(descriptor, bytes, cancellationToken).ConfigureAwait(false);
+        if (tags.Count == 0 && !putByDigest) await PutManifestAsync(descriptor, bytes, cancellationToken).ConfigureAwait(false);
         var references = new List<string> { Repository.WithDigest(descriptor.Digest).ToString() };
         foreach (string tag in tags)
         {
