@@ -80,6 +80,23 @@ public sealed class UserLayerCache
     }
 
     /// <summary>Whether no layer of this output format is kept, so no lookup can hit.</summary>
+    /// <summary>
+    /// Whether a layer of <paramref name="entries"/> can be large enough to be kept (<see cref="MinimumTarSize"/>): an upper
+    /// bound of its tar from the files' sizes, each rounded up to tar's 512-byte blocks, and a generous 2 KiB of headers
+    /// per entry. A smaller layer (the app's, usually) is never looked for, so its files are not read an extra time.
+    /// </summary>
+    public static bool MayHold(IReadOnlyList<LayerEntry> entries)
+    {
+        long bound = 1024;
+        foreach (var entry in entries)
+        {
+            bound += 2048;
+            if (entry is { Kind: LayerEntryKind.File, SourcePath: { } source }) bound += (new FileInfo(source).Length + 511) / 512 * 512;
+            if (bound >= MinimumTarSize) return true;
+        }
+        return false;
+    }
+
     public bool IsEmpty(LayerWriterOptions options) => Attempt(() => Entries(options).IsEmpty, fallback: true);
 
     /// <summary>The kept layer whose tar has <paramref name="diffId"/>, written with these options; null when there is none.</summary>

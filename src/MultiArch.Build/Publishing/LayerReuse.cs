@@ -12,7 +12,8 @@ namespace MultiArch.Build.Publishing;
 /// Looks for a blob that already holds a layer's tar before the layer is compressed (after the layer cache in
 /// <c>obj/</c> missed): the destination's images, the base image, then the user's layer cache. The tar's diff_id is
 /// hashed first, which costs a read of the files against gzip's far slower compression, and only when a match is
-/// possible at all: a cold publish to a new tag with an empty user cache hashes nothing more than before.
+/// possible at all: a cold publish to a new tag with an empty user cache, or a layer too small for the user cache to
+/// keep (the app's, on most publishes) and not in the destination, hashes nothing more than before.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -65,7 +66,7 @@ public sealed class LayerReuse
     {
         if (_stopped) return null;
         var destination = await DestinationAsync(cancellationToken).ConfigureAwait(false);
-        bool cached = _userCache is not null && !_userCache.IsEmpty(writer.Options);
+        bool cached = _userCache is not null && UserLayerCache.MayHold(arranged) && !_userCache.IsEmpty(writer.Options);
         if (!cached && !destination.Holds(mediaType)) return null;
 
         var tar = await writer.HashTarAsync(arranged, cancellationToken).ConfigureAwait(false);

@@ -36,6 +36,21 @@ public sealed class UserLayerCacheTests : IDisposable
         return await writer.WriteAsync(entries, _obj, CancellationToken.None);
     }
 
+    [Fact]
+    public async Task OnlyALayerThatCanReachTheMinimumSizeIsLookedFor()
+    {
+        string small = _scratch.File("src/app.dll", "app", GoldenTree.Rw_r__r__);
+        string big = BigFile("runtime.so", seed: 9);
+        var smallEntries = new[] { LayerEntry.Directory("/app"), LayerEntry.File("/app/app.dll", small, GoldenTree.Rw_r__r__) };
+        var bigEntries = new[] { LayerEntry.File("/app/runtime.so", big, GoldenTree.Rw_r__r__) };
+
+        Assert.False(UserLayerCache.MayHold(smallEntries));
+        Assert.True(UserLayerCache.MayHold(bigEntries));
+        // The bound is never below the tar the writer makes: every layer the cache keeps is one it may hold.
+        var written = await WriteAsync(new LayerWriter(LayerGoldenTests.FixedOptions), big);
+        Assert.True(written.UncompressedSize >= UserLayerCache.MinimumTarSize);
+    }
+
     private static Func<string, string?> Env(params (string Name, string Value)[] set) =>
         name => set.FirstOrDefault(v => v.Name == name).Value;
 
