@@ -60,7 +60,8 @@ internal static class TaskParameters
     private static TaskItemData ToData(ITaskItem item)
     {
         var data = new TaskItemData(item.ItemSpec);
-        foreach (var name in item.CloneCustomMetadata().Keys.Cast<string>()) data.Metadata[name] = item.GetMetadata(name);
+        // One copy of the custom metadata, unescaped (as GetMetadata gives each), instead of a lookup per name after it.
+        foreach (System.Collections.DictionaryEntry pair in item.CloneCustomMetadata()) data.Metadata[(string)pair.Key] = (string?)pair.Value ?? "";
         return data;
     }
 
