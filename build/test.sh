@@ -17,21 +17,18 @@ results="$(mktemp -d)"
 dotnet test MultiArch.Build.sln -c Release --no-build --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@"
 status=$?
 
-# Sum the counters of every test assembly's TRX report.
-passed=0; failed=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
-  p="$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")"
-  f="$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")"
-  passed=$((passed + p)); failed=$((failed + f))
-done
-# Name every failed test and the first lines of its message, so that the tail of a CI log says what failed.
-python3 - "$results" <<'PY' || true
+# One pass over every test assembly's TRX report: name each failed test with the first lines of its message (so
+# that the tail of a CI log says what failed), then the sum of the counters.
+python3 - "$results" >"$results/failures.txt" <<'PY' || true
 import glob, sys, xml.etree.ElementTree as ET
 ns = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+passed = failed = 0
 for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
-    for r in ET.parse(trx).getroot().iter(ns + "UnitTestResult"):
+    root = ET.parse(trx).getroot()
+    counters = root.find(f"{ns}ResultSummary/{ns}Counters")
+    if counters is not None:
+        passed += int(counters.get("passed", 0)); failed += int(counters.get("failed", 0))
+    for r in root.iter(ns + "UnitTestResult"):
         if r.get("outcome") != "Failed":
             continue
         msg = r.find(f"{ns}Output/{ns}ErrorInfo/{ns}Message")
@@ -39,7 +36,11 @@ for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
         print("FAILED " + r.get("testName", "?"))
         for line in text[:6]:
             print("    " + line[:300])
+open(sys.argv[1] + "/counts.txt", "w").write(f"{passed} {failed}\n")
 PY
+cat "$results/failures.txt" 2>/dev/null
+passed=0; failed=0
+[ -f "$results/counts.txt" ] && read -r passed failed <"$results/counts.txt"
 rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
