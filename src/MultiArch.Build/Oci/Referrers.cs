@@ -17,8 +17,6 @@ public static class Referrers
     /// <summary>The two bytes <c>{}</c> the empty descriptor names.</summary>
     public static byte[] EmptyContent() => "{}"u8.ToArray();
 
-    public static Descriptor EmptyConfig() => Descriptor.For(EmptyMediaType, "{}"u8);
-
     /// <summary>The referrers tag schema's tag for a subject: its algorithm, a dash, its hex (truncated to a tag's 128 characters).</summary>
     public static string TagFor(Digest subject)
     {

@@ -27,8 +27,7 @@ public static class ImageSboms
         for (int i = 0; i < built.Count; i++)
         {
             var image = built[i];
-            if (storage == SbomStorage.Index)
-                SbomStorages.EnsureExpressible(storage, MediaTypes.FamilyOf(image.Descriptor.MediaType), request.Destination.PushByDigest);
+            SbomStorages.EnsureExpressible(storage, MediaTypes.FamilyOf(image.Descriptor.MediaType), request.Destination.PushByDigest);
             var platform = request.Platforms[i];
             var inventory = SbomInventory.Of(platform, request.Execution.AssemblyName);
             var subject = new SbomSubject(request.Destination.Repository, image.Descriptor, bases[i].Origin, request.Edits.Created);
@@ -46,7 +45,7 @@ public static class ImageSboms
             {
                 var referrer = SbomArtifacts.Referrer(spdx, image.Descriptor, request.Edits.Created);
                 images.Add(image.WithReferrers([referrer]));
-                sboms.Add(new SbomWritten(storage, referrer.Descriptor, Digest.Compute(spdx)));
+                sboms.Add(new SbomWritten(storage, referrer.Descriptor, referrer.Manifest.Layers[0].Digest));
             }
         }
         return new Attached(images, attestations, sboms);

@@ -10,24 +10,17 @@ namespace MultiArch.Build.Sbom;
 /// </summary>
 public sealed class ProjectAssets
 {
-    private ProjectAssets(string path, string targetKey, IReadOnlyDictionary<string, AssetsLibrary> libraries,
+    private ProjectAssets(IReadOnlyDictionary<string, AssetsLibrary> libraries,
         IReadOnlyList<string> directDependencies, IReadOnlyList<string> packageFolders, string? projectName, string? projectVersion,
         IReadOnlyDictionary<string, string> downloads)
     {
         Downloads = downloads;
-        Path = path;
-        TargetKey = targetKey;
         Libraries = libraries;
         DirectDependencies = directDependencies;
         PackageFolders = packageFolders;
         ProjectName = projectName;
         ProjectVersion = projectVersion;
     }
-
-    public string Path { get; }
-
-    /// <summary>The key of the graph read, such as <c>net10.0/linux-x64</c>.</summary>
-    public string TargetKey { get; }
 
     /// <summary>The graph's libraries by id (NuGet ids compare without case).</summary>
     public IReadOnlyDictionary<string, AssetsLibrary> Libraries { get; }
@@ -78,7 +71,7 @@ public sealed class ProjectAssets
                 ? String(restore, "projectName")
                 : null;
             string? projectVersion = project.ValueKind == JsonValueKind.Object ? String(project, "version") : null;
-            return new ProjectAssets(path, key, libraries, DirectDependenciesOf(root, key), PackageFoldersOf(root), projectName, projectVersion,
+            return new ProjectAssets(libraries, DirectDependenciesOf(root, key), PackageFoldersOf(root), projectName, projectVersion,
                 DownloadsOf(project, key));
         }
     }

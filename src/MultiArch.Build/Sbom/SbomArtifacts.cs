@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using MultiArch.Build.Blobs;
 using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Publishing;
 
 namespace MultiArch.Build.Sbom;
 
@@ -20,8 +20,6 @@ public static class SbomArtifacts
     public const string InTotoStatementType = "https://in-toto.io/Statement/v1";
     public const string SpdxPredicateType = "https://spdx.dev/Document";
     public const string PredicateTypeAnnotation = "in-toto.io/predicate-type";
-    public const string TitleAnnotation = "org.opencontainers.image.title";
-    public const string CreatedAnnotation = "org.opencontainers.image.created";
 
     /// <summary>The file name tools such as oras give the SBOM layer when they pull it.</summary>
     public const string FileName = "sbom.spdx.json";
@@ -32,7 +30,7 @@ public static class SbomArtifacts
         var blobs = new MemoryBlobSource();
         var config = blobs.Add(Referrers.EmptyMediaType, Referrers.EmptyContent());
         var layer = blobs.Add(SpdxMediaType, spdx);
-        layer.Annotations = new StringMap { [TitleAnnotation] = FileName };
+        layer.Annotations = new StringMap { [OciAnnotations.Title] = FileName };
         var manifest = new ImageManifest
         {
             MediaType = MediaTypes.OciManifest,
@@ -41,7 +39,7 @@ public static class SbomArtifacts
             Layers = [layer],
             Subject = new Descriptor { MediaType = subject.MediaType, Digest = subject.Digest, Size = subject.Size },
             // The spec's suggested key for ordering referrers; the build's fixed time, so the bytes stay the same.
-            Annotations = new StringMap { [CreatedAnnotation] = Timestamp(created) },
+            Annotations = new StringMap { [OciAnnotations.Created] = ImageConfigEditor.FormatTimestamp(created) },
         };
         return new ImageArtifact(manifest, OciJson.Serialize(manifest), null, [new(config, blobs), new(layer, blobs)]);
     }
@@ -81,7 +79,4 @@ public static class SbomArtifacts
         };
         return new IndexEntry(listed, artifact);
     }
-
-    private static string Timestamp(DateTimeOffset created) =>
-        created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -1,9 +1,8 @@
-using System.Globalization;
-using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using MultiArch.Build.Images;
 using MultiArch.Build.Oci;
+using MultiArch.Build.Registry;
+using MultiArch.Build.Registry.Transport;
 
 namespace MultiArch.Build.Sbom;
 
@@ -26,7 +25,7 @@ public static class SpdxBuilder
     public const string BaseImageId = "SPDXRef-BaseImage";
 
     /// <summary>The creator line: this tool and its version (without build metadata).</summary>
-    public static string Creator { get; } = "Tool: MultiArch.Build-" + ToolVersion();
+    public static string Creator { get; } = "Tool: MultiArch.Build-" + RegistryHttp.Version;
 
     public static SpdxDocument Build(SbomInventory inventory, SbomSubject subject)
     {
@@ -87,7 +86,7 @@ public static class SpdxBuilder
         {
             Name = name,
             DocumentNamespace = NamespaceFor(subject, packages),
-            CreationInfo = new() { Created = subject.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), Creators = [Creator] },
+            CreationInfo = new() { Created = ImageConfigEditor.FormatTimestamp(subject.Created), Creators = [Creator] },
             Packages = packages,
             Relationships = relationships,
         };
@@ -146,15 +145,7 @@ public static class SpdxBuilder
         return $"https://spdx.org/spdxdocs/multiarch-build/{slug}-{subject.Manifest.Digest.Hex[..16]}-{Hash(content.ToString())[..32]}";
     }
 
-    private static string RepositoryOf(string reference)
-    {
-        string name = reference;
-        int at = name.IndexOf('@');
-        if (at >= 0) name = name[..at];
-        int colon = name.LastIndexOf(':');
-        if (colon > name.LastIndexOf('/')) name = name[..colon];
-        return name;
-    }
+    private static string RepositoryOf(string reference) => (ImageReference.Parse(reference) with { Tag = null, Digest = null }).ToString();
 
     private static SpdxRelationship Relate(string from, string type, string to) => new() { SpdxElementId = from, RelationshipType = type, RelatedSpdxElement = to };
 
@@ -165,14 +156,5 @@ public static class SpdxBuilder
         return builder.ToString();
     }
 
-    private static string Hash(string value) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value))).ToLowerInvariant();
-
-    private static string ToolVersion()
-    {
-        var assembly = typeof(SpdxBuilder).Assembly;
-        string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? assembly.GetName().Version?.ToString() ?? "0.0.0";
-        int plus = version.IndexOf('+');
-        return plus < 0 ? version : version[..plus];
-    }
+    private static string Hash(string value) => Digest.Compute(Encoding.UTF8.GetBytes(value)).Hex;
 }
