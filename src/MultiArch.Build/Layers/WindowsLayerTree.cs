@@ -29,16 +29,24 @@ internal static class WindowsLayerTree
         ["CON", "PRN", "AUX", "NUL", .. Enumerable.Range(1, 9).SelectMany(n => new[] { $"COM{n}", $"LPT{n}" })],
         StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// One layer's entries as written: every parent folder, then <c>Hives</c>. The entries must have passed
+    /// <see cref="Check"/>, together with those of the image's other new layers.
+    /// </summary>
     /// <param name="entries">Entries under <see cref="FilesRoot"/>, such as a publish folder placed at <c>/Files/app</c>.</param>
-    public static IReadOnlyList<LayerEntry> Arrange(IEnumerable<LayerEntry> entries)
+    public static IReadOnlyList<LayerEntry> Arrange(IEnumerable<LayerEntry> entries) =>
+        LayerTree.Arrange([.. entries.Select(UnderFiles), LayerEntry.Directory(HivesRoot)]);
+
+    /// <summary>
+    /// Refuses what Windows cannot hold (see the remarks). Given every entry of an image's new layers at once, since two
+    /// names that differ only by case clash on the container's drive C: even when the planner puts them in different layers.
+    /// </summary>
+    public static void Check(IEnumerable<LayerEntry> entries)
     {
-        var list = entries.ToList();
         var byFolded = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in list)
+        foreach (var entry in entries)
         {
-            string path = ImagePath.Normalize(entry.ImagePath);
-            if (path != FilesRoot && !path.StartsWith(FilesRoot + "/", StringComparison.Ordinal))
-                throw new ArgumentException($"{path} is not under {FilesRoot}, where a Windows layer keeps its files.", nameof(entries));
+            string path = ImagePath.Normalize(UnderFiles(entry).ImagePath);
             if (entry.Kind == LayerEntryKind.Symlink)
                 throw new MabException(ErrorCode.WindowsLayerSymlink,
                     $"The publish output holds a symbolic link, {ContainerPath(path)} -> {entry.LinkTarget}, which a Windows image cannot hold. Replace the link with the file it points at, or leave the Windows platforms out of ContainerPlatforms.");
@@ -48,7 +56,14 @@ internal static class WindowsLayerTree
                     $"{ContainerPath(other)} and {ContainerPath(path)} differ only by case, and Windows file names do not, so a Windows image can hold only one of them. Rename one, or leave the Windows platforms out of ContainerPlatforms.");
             byFolded[path] = path;
         }
-        return LayerTree.Arrange([.. list, LayerEntry.Directory(HivesRoot)]);
+    }
+
+    private static LayerEntry UnderFiles(LayerEntry entry)
+    {
+        string path = ImagePath.Normalize(entry.ImagePath);
+        return path == FilesRoot || path.StartsWith(FilesRoot + "/", StringComparison.Ordinal)
+            ? entry
+            : throw new ArgumentException($"{path} is not under {FilesRoot}, where a Windows layer keeps its files.", nameof(entry));
     }
 
     /// <summary>How the container sees a layer path: <c>/Files/app/x.dll</c> is <c>C:\app\x.dll</c>.</summary>

@@ -77,6 +77,7 @@ public sealed class PlatformImageFactory
     private async Task<List<NewLayer>> LayersAsync(ContainerPublishRequest request, PublishedPlatform platform, BaseImage baseImage, ImageFormat family, ImageWorkingDirectory directory, CancellationToken cancellationToken)
     {
         var entries = PublishLayerSource.EntriesFor(platform, directory);
+        if (directory.IsWindows) WindowsLayerTree.Check(entries);
         var plan = PlannerFor(_strategy, platform, directory.LayerRoot).Plan(entries);
         var writer = directory.IsWindows ? _windowsWriter : _writer;
         // The media type this image lists its new layers under, which a layer found elsewhere must have too.

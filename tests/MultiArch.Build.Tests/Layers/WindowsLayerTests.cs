@@ -120,7 +120,7 @@ public class WindowsLayerTests
     [InlineData("com1", "device")]
     public void ANameWindowsCannotHoldIsRefusedWithItsPath(string name, string why)
     {
-        var error = Assert.Throws<MabException>(() => WindowsLayerTree.Arrange([LayerEntry.File("/Files/app/" + name, "/dev/null", GoldenTree.Rw_r__r__)]));
+        var error = Assert.Throws<MabException>(() => WindowsLayerTree.Check([LayerEntry.File("/Files/app/" + name, "/dev/null", GoldenTree.Rw_r__r__)]));
 
         Assert.Equal(ErrorCode.WindowsLayerInvalidName, error.Code);
         Assert.Contains(@"C:\app\" + name, error.Message, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public class WindowsLayerTests
     [Fact]
     public void TwoNamesThatDifferOnlyByCaseAreRefused()
     {
-        var error = Assert.Throws<MabException>(() => WindowsLayerTree.Arrange(
+        var error = Assert.Throws<MabException>(() => WindowsLayerTree.Check(
             [LayerEntry.File("/Files/app/Readme.md", "/dev/null", GoldenTree.Rw_r__r__), LayerEntry.File("/Files/app/README.md", "/dev/null", GoldenTree.Rw_r__r__)]));
 
         Assert.Equal(ErrorCode.WindowsLayerInvalidName, error.Code);
@@ -141,7 +141,7 @@ public class WindowsLayerTests
     [Fact]
     public void ASymlinkIsRefused()
     {
-        var error = Assert.Throws<MabException>(() => WindowsLayerTree.Arrange([LayerEntry.Symlink("/Files/app/current", "v2")]));
+        var error = Assert.Throws<MabException>(() => WindowsLayerTree.Check([LayerEntry.Symlink("/Files/app/current", "v2")]));
 
         Assert.Equal(ErrorCode.WindowsLayerSymlink, error.Code);
         Assert.Contains(@"C:\app\current -> v2", error.Message, StringComparison.Ordinal);

@@ -89,6 +89,22 @@ public sealed class WindowsPublishTests : IDisposable
     }
 
     [Fact]
+    public async Task NamesThatDifferOnlyByCaseInDifferentLayersAreRefusedBeforeAnythingIsWritten()
+    {
+        // Some.Package.dll goes to the packages layer, some.package.dll (the app's own) to the app layer: one file on C:.
+        var windows = Published("win-x64", apphost: false);
+        string clash = Path.Combine(windows.PublishDirectory, "some.package.dll");
+        File.WriteAllText(clash, "the app's own");
+        windows = windows with { Files = [.. windows.Files, new PublishedFile(clash, "some.package.dll", null, null)] };
+
+        var error = await Assert.ThrowsAsync<MabException>(() => PublishAsync(null, windows));
+
+        Assert.Equal(ErrorCode.WindowsLayerInvalidName, error.Code);
+        Assert.Contains(@"C:\app\Some.Package.dll", error.Message, StringComparison.Ordinal);
+        Assert.Contains(@"C:\app\some.package.dll", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EachWindowsConfigHasItsVersionTheWindowsWorkingDirectoryUserAndCommand()
     {
         var (_, layout) = await PublishAsync(null, Published("linux-x64", apphost: false), Published("win-x64", apphost: false));
