@@ -118,30 +118,43 @@ public class SbomStorageTests
         Assert.Null(registry.Tag("app", "1.0"));
     }
 
+    /// <summary>
+    /// Another tool that read the referrers tag of <paramref name="subject"/> before our put (it was empty) and writes its own
+    /// listing, a signature, right after our puts: after the first only, or after every one. Counts our puts of that tag.
+    /// </summary>
+    private sealed class ReplacingWriter
+    {
+        public ReplacingWriter(FakeRegistry registry, ImageArtifact subject, bool every)
+        {
+            string tag = Referrers.TagFor(subject.Descriptor.Digest);
+            Signature = SbomArtifacts.Referrer("signature"u8.ToArray(), subject.Descriptor, DateTimeOffset.UnixEpoch);
+            registry.PutManifest("app", MediaTypes.OciManifest, Signature.ManifestBytes);
+            var theirs = OciJson.Serialize(Referrers.WithReferrer(null, Referrers.ListingOf(Signature.Descriptor, Signature.Manifest))!);
+            registry.AfterRequest = request =>
+            {
+                if (request.Method != "PUT" || !request.PathAndQuery.EndsWith("/manifests/" + tag, StringComparison.Ordinal)) return;
+                if (Puts++ == 0 || every) registry.PutManifest("app", MediaTypes.OciIndex, theirs, tag);
+            };
+        }
+
+        public ImageArtifact Signature { get; }
+        public int Puts { get; private set; }
+    }
+
     [Fact]
     public async Task AWriterThatReplacesTheReferrersTagAfterOurPutLosesNothing()
     {
         var registry = new FakeRegistry();
         var plain = TwoPlatformIndex(new MemoryBlobSource(), seed: 11);
         var subject = plain.Images[0];
-        string tag = Referrers.TagFor(subject.Descriptor.Digest);
-        // Another tool read the tag before our put (it was empty) and writes its own listing just after it, dropping ours.
-        var signature = SbomArtifacts.Referrer("signature"u8.ToArray(), subject.Descriptor, DateTimeOffset.UnixEpoch);
-        registry.PutManifest("app", MediaTypes.OciManifest, signature.ManifestBytes);
-        var theirs = OciJson.Serialize(Referrers.WithReferrer(null, Referrers.ListingOf(signature.Descriptor, signature.Manifest))!);
-        int replaced = 0;
-        registry.AfterRequest = request =>
-        {
-            if (request.Method == "PUT" && request.PathAndQuery.EndsWith("/manifests/" + tag, StringComparison.Ordinal) && replaced++ == 0)
-                registry.PutManifest("app", MediaTypes.OciIndex, theirs, tag);
-        };
+        var writer = new ReplacingWriter(registry, subject, every: false);
         using var client = Client(registry);
 
         await new RegistryDestination(client, Repo("app")).WriteIndexAsync(WithSboms(plain), ["1.0"], CancellationToken.None);
 
-        var listed = OciJson.DeserializeIndex(registry.Manifest("app", registry.Tag("app", tag)!.Value).Bytes).Manifests.Select(m => m.Digest).ToList();
-        Assert.Equal(2, replaced); // ours, then ours again over theirs
-        Assert.Contains(signature.Descriptor.Digest, listed);
+        var listed = OciJson.DeserializeIndex(registry.Manifest("app", registry.Tag("app", Referrers.TagFor(subject.Descriptor.Digest))!.Value).Bytes).Manifests.Select(m => m.Digest).ToList();
+        Assert.Equal(2, writer.Puts); // ours, then ours again over theirs
+        Assert.Contains(writer.Signature.Descriptor.Digest, listed);
         Assert.Contains(WithSboms(plain).Images[0].Referrers[0].Descriptor.Digest, listed);
         Assert.NotNull(registry.Tag("app", "1.0"));
     }
@@ -151,27 +164,14 @@ public class SbomStorageTests
     {
         var registry = new FakeRegistry();
         var plain = TwoPlatformIndex(new MemoryBlobSource(), seed: 12);
-        var subject = plain.Images[0];
-        string tag = Referrers.TagFor(subject.Descriptor.Digest);
-        var signature = SbomArtifacts.Referrer("signature"u8.ToArray(), subject.Descriptor, DateTimeOffset.UnixEpoch);
-        registry.PutManifest("app", MediaTypes.OciManifest, signature.ManifestBytes);
-        var theirs = OciJson.Serialize(Referrers.WithReferrer(null, Referrers.ListingOf(signature.Descriptor, signature.Manifest))!);
-        int puts = 0;
-        registry.AfterRequest = request =>
-        {
-            if (request.Method == "PUT" && request.PathAndQuery.EndsWith("/manifests/" + tag, StringComparison.Ordinal))
-            {
-                puts++;
-                registry.PutManifest("app", MediaTypes.OciIndex, theirs, tag);
-            }
-        };
+        var writer = new ReplacingWriter(registry, plain.Images[0], every: true);
         using var client = Client(registry);
 
         var error = await Assert.ThrowsAsync<MabException>(() => new RegistryDestination(client, Repo("app")).WriteIndexAsync(WithSboms(plain), ["1.0"], CancellationToken.None));
 
         Assert.Equal(ErrorCode.ReferrersTagRefused, error.Code);
         Assert.Contains("replaced by another writer", error.Message);
-        Assert.Equal(ReferrerPusher.TagRounds, puts);
+        Assert.Equal(ReferrerPusher.TagRounds, writer.Puts);
         Assert.Null(registry.Tag("app", "1.0"));
     }
 
