@@ -34,11 +34,39 @@ public sealed class BlobStore : IBlobSource
     /// </summary>
     public (string TempPath, FileStream Stream) CreateTemp()
     {
-        string dir = Path.Combine(Root, Digest.Sha256);
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, ".tmp-" + Guid.NewGuid().ToString("N"));
+        string temp = NewTempPath();
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
         return (temp, stream);
+    }
+
+    /// <summary>The name temp files start with; what is left of a write that was cut can be pruned by it.</summary>
+    public const string TempPrefix = ".tmp-";
+
+    private string NewTempPath()
+    {
+        string dir = Path.Combine(Root, Digest.Sha256);
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, TempPrefix + Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>
+    /// Copies a blob of another store on this machine into this one, whole or not at all, without hashing it again:
+    /// both are content-addressed. Nothing happens when this store has it.
+    /// </summary>
+    public void CopyFrom(BlobStore from, Digest digest)
+    {
+        if (Contains(digest)) return;
+        string temp = NewTempPath();
+        try
+        {
+            File.Copy(from.PathFor(digest), temp);
+            Commit(temp, digest);
+        }
+        catch
+        {
+            Abandon(temp);
+            throw;
+        }
     }
 
     /// <summary>Moves a finished temp file to its content address. An existing blob wins (same bytes).</summary>

@@ -56,7 +56,7 @@ public sealed class LayerCache
     {
         try
         {
-            BlobCopy.Into(_store, from, layer.Descriptor.Digest);
+            _store.CopyFrom(from, layer.Descriptor.Digest);
             Record(fingerprint, layer);
             return true;
         }

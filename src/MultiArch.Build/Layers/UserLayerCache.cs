@@ -111,7 +111,7 @@ public sealed class UserLayerCache
         if (written.UncompressedSize < MinimumTarSize) return false;
         return Attempt(() =>
         {
-            BlobCopy.Into(Blobs, from, written.Descriptor.Digest);
+            Blobs.CopyFrom(from, written.Descriptor.Digest);
             Entries(options).Record(written.DiffId.Hex, written);
             return true;
         }, fallback: false);
@@ -132,7 +132,7 @@ public sealed class UserLayerCache
         string blobs = Path.Combine(Blobs.Root, Digest.Sha256);
         if (Directory.Exists(blobs))
         {
-            foreach (var temp in new DirectoryInfo(blobs).GetFiles(".tmp-*").Where(f => f.LastWriteTimeUtc < cutoff))
+            foreach (var temp in new DirectoryInfo(blobs).GetFiles(BlobStore.TempPrefix + "*").Where(f => f.LastWriteTimeUtc < cutoff))
                 temp.Delete();
         }
         return removed;

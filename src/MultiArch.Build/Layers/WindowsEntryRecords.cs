@@ -13,12 +13,6 @@ internal static class WindowsEntryRecords
     public const string FileAttributesKey = "MSWINDOWS.fileattr";
     public const string SecurityDescriptorKey = "MSWINDOWS.rawsd";
 
-    /// <summary>FILE_ATTRIBUTE_DIRECTORY.</summary>
-    public const int DirectoryAttributes = 16;
-
-    /// <summary>FILE_ATTRIBUTE_ARCHIVE.</summary>
-    public const int FileAttributes = 32;
-
     private static readonly KeyValuePair<string, string>[] Directory =
         [new(FileAttributesKey, "16"), new(SecurityDescriptorKey, WindowsSecurityDescriptor.Directory)];
 

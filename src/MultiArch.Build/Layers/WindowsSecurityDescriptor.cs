@@ -32,12 +32,6 @@ internal static class WindowsSecurityDescriptor
     /// <summary>FILE_GENERIC_READ | FILE_GENERIC_EXECUTE: read data, attributes and extended attributes, execute, read the security descriptor, synchronize.</summary>
     public const uint ReadAndExecute = 0x001200A9;
 
-    /// <summary>The descriptor of a folder, as SDDL, for messages and documentation.</summary>
-    public const string DirectorySddl = "O:BAG:SYD:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)";
-
-    /// <summary>The descriptor of a file, as SDDL.</summary>
-    public const string FileSddl = "O:BAG:SYD:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;0x1200a9;;;BU)";
-
     private const byte Revision = 1;
     private const byte AclRevision = 2;
     private const byte AccessAllowedAceType = 0;
