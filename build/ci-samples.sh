@@ -37,7 +37,7 @@ python3 -c 'import yaml' 2>/dev/null || { echo "error: PyYAML is missing (Debian
 work="$(mktemp -d "${TMPDIR:-/tmp}/mab-ci-samples.XXXXXX")"
 cleanup() {
   # Only the registries this script started, by the pids they wrote.
-  for pidfile in "$work"/registry-*/pid; do
+  for pidfile in "$work"/registry-*/registry.pid; do
     [ -f "$pidfile" ] && { kill "$(cat "$pidfile")" 2>/dev/null || true; }
   done
   if [ "${KEEP_WORK:-}" = 1 ]; then echo "Kept $work"; else rm -rf "$work"; fi
@@ -46,25 +46,15 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# docker-registry on a free port; extra config sections (auth) come as $2. Prints host:port.
+# docker-registry on a free port (build/start-registry.sh), with Basic auth from the htpasswd file $2 if given.
+# Prints host:port.
 start_registry() {
-  local name="$1" sections="${2:-}" port dir
+  local name="$1" port dir
   port="$(free_port)"
   dir="$work/registry-$name"
-  mkdir -p "$dir/data"
-  printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n%s' \
-    "$dir/data" "$port" "$sections" >"$dir/config.yml"
-  docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
-  echo "$!" >"$dir/pid"
-  for _ in $(seq 1 150); do
-    # An open registry answers 200, one with auth 401; either way it is up.
-    case "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/v2/" || true)" in
-      200|401) echo "127.0.0.1:$port"; return 0 ;;
-    esac
-    sleep 0.2
-  done
-  echo "error: the $name registry did not start; see $dir/registry.log" >&2
-  return 1
+  bash "$root/build/start-registry.sh" "$port" "$dir" ${2:+"$2"} >"$work/start-registry-$name.log" 2>&1 ||
+    { cat "$work/start-registry-$name.log" >&2; echo "error: the $name registry did not start" >&2; return 1; }
+  echo "127.0.0.1:$port"
 }
 
 # ---- the stand-ins
@@ -98,11 +88,7 @@ fi
 actor="acme-bot"
 token="ghs_$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 htpasswd -Bbn "$actor" "$token" >"$work/htpasswd"
-ghcr="$(start_registry ghcr "auth:
-  htpasswd:
-    realm: ci-samples
-    path: $work/htpasswd
-")"
+ghcr="$(start_registry ghcr "$work/htpasswd")"
 owner_repo="Acme/WebShop"
 image="$ghcr/acme/webshop"
 echo "Stand-ins: ghcr.io is $ghcr (Basic auth), base images from $BASE_REGISTRY, feed $feed"
