@@ -11,7 +11,6 @@ internal sealed class ComputeContainerPlatformsWork : ITaskWork
     {
         string platforms = request.GetString("Platforms") ?? "";
         var targets = PlatformSpec.ParseList(platforms);
-        SupportedPlatforms.Require(targets);
         var kind = BaseImageInference.KindOf(request.GetBool("IsSelfContained"), request.GetBool("IsAspNet"));
         var bases = PlatformBases.Choose(targets, request.GetItems("PlatformOverrides").Select(i => (i.ItemSpec, (string?)i.GetMetadata("BaseImage"))), platforms,
             request.GetString("BaseImage"), kind, request.GetString("TargetFrameworkVersion") ?? "", request.GetString("ContainerFamily"), request.GetString("BaseRegistry"));

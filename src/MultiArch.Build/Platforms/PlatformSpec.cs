@@ -29,12 +29,19 @@ public static class PlatformSpec
         return new PlatformTarget(platform, RidPlatformTable.GetRid(platform, musl));
     }
 
-    /// <summary>Splits on ';', ',' and whitespace, trims, skips empty entries and rejects the same platform twice (MAB1104).</summary>
+    /// <summary>
+    /// Splits on ';', ',' and whitespace, trims, skips empty entries, and rejects the same platform twice and two platforms
+    /// published as one RuntimeIdentifier (MAB1104). Each platform is published once, in a folder of its RuntimeIdentifier's
+    /// own, so two that publish one RID would write over each other. For Windows this is the natural mistake
+    /// (<c>windows(10.0.17763)/amd64;windows(10.0.20348)/amd64</c>): a Windows platform without a version already makes an
+    /// image for every Windows build of its base from one publish (<see cref="WindowsBuilds"/>).
+    /// </summary>
     public static IReadOnlyList<PlatformTarget> ParseList(string list, bool musl = false)
     {
         ArgumentNullException.ThrowIfNull(list);
         var targets = new List<PlatformTarget>();
         var seen = new Dictionary<Platform, string>();
+        var byRid = new Dictionary<string, PlatformTarget>(StringComparer.OrdinalIgnoreCase);
         foreach (string entry in ListValues.Split(list))
         {
             var target = Parse(entry, musl);
@@ -43,7 +50,16 @@ public static class PlatformSpec
                 throw new MabException(ErrorCode.DuplicatePlatform,
                     $"ContainerPlatforms names {PlatformFormatter.Format(target.Platform)} twice ('{first}' and '{entry}'). An image index holds one image per platform; remove one of them.");
             }
+            if (byRid.TryGetValue(target.RuntimeIdentifier, out var sameRid))
+            {
+                string advice = WindowsBuilds.AppliesTo(target.Platform)
+                    ? $"Write {target.RuntimeIdentifier} alone for an image per Windows version of the base, or keep one Windows version."
+                    : "Keep one of them.";
+                throw new MabException(ErrorCode.DuplicatePlatform,
+                    $"ContainerPlatforms names {PlatformFormatter.Format(sameRid.Platform)} and {PlatformFormatter.Format(target.Platform)}, which are both published as {target.RuntimeIdentifier}; each RuntimeIdentifier is published once. {advice}");
+            }
             seen.Add(target.Platform, entry);
+            byRid.Add(target.RuntimeIdentifier, target);
             targets.Add(target);
         }
         return targets;

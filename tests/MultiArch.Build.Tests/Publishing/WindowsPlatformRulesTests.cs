@@ -66,7 +66,7 @@ public class WindowsPlatformRulesTests
     [InlineData("linux/amd64;linux/amd64/v3", "Keep one")]
     public void TwoPlatformsPublishedAsOneRuntimeIdentifierAreRefused(string platforms, string advice)
     {
-        var error = Assert.Throws<MabException>(() => SupportedPlatforms.Require(PlatformSpec.ParseList(platforms)));
+        var error = Assert.Throws<MabException>(() => PlatformSpec.ParseList(platforms));
 
         Assert.Equal(ErrorCode.DuplicatePlatform, error.Code);
         Assert.Contains(advice, error.Message, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public class WindowsPlatformRulesTests
 
     [Fact]
     public void LinuxAndWindowsPlatformsGoTogether() =>
-        SupportedPlatforms.Require(PlatformSpec.ParseList("linux-x64;linux-arm64;win-x64"));
+        Assert.Equal(3, PlatformSpec.ParseList("linux-x64;linux-arm64;win-x64").Count);
 
     [Fact]
     public void AnAppendedWindowsImageReplacesOnlyTheEntryOfItsOwnVersion()
