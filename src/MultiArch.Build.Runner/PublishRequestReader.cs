@@ -10,14 +10,24 @@ namespace MultiArch.Build.Runner;
 /// <summary>Translates PublishContainerImages' items and properties into the core's request, item by item (nothing is joined and re-split).</summary>
 internal static class PublishRequestReader
 {
+    /// <summary>
+    /// The container settings a task was given (repository, tags, format, registry, layers, SBOM), checked; a repository name
+    /// that had to be lowered is reported through <paramref name="warn"/> (MAB3101).
+    /// </summary>
+    public static ContainerSettings.Checked SettingsOf(TaskRequest task, Action<TaskLogEntry> warn)
+    {
+        var settings = ContainerSettings.Check(task.GetString("Repository") ?? "", task.GetString("ImageTags"), task.GetString("ImageFormat"), task.GetString("Registry"),
+            task.GetString("LayerStrategy"), task.GetString("AppCommandInstruction"), task.GetString("LayerCompression"),
+            (task.GetBool("GenerateSbom"), task.GetString("SbomStorage"), task.GetBool("PushByDigest")));
+        if (settings.RepositoryWarning is not null) warn(TaskLogEntry.Warning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
+        return settings;
+    }
+
     public static (ContainerPublishRequest Request, IReadOnlyList<TaskLogEntry> Warnings) Read(TaskRequest task)
     {
         var warnings = new List<TaskLogEntry>();
         bool pushByDigest = task.GetBool("PushByDigest");
-        var settings = ContainerSettings.Check(task.GetString("Repository") ?? "", task.GetString("ImageTags"), task.GetString("ImageFormat"), task.GetString("Registry"),
-            task.GetString("LayerStrategy"), task.GetString("AppCommandInstruction"), task.GetString("LayerCompression"),
-            (task.GetBool("GenerateSbom"), task.GetString("SbomStorage"), pushByDigest));
-        if (settings.RepositoryWarning is not null) warnings.Add(TaskLogEntry.Warning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
+        var settings = SettingsOf(task, warnings.Add);
 
         bool generateLabels = task.GetBool("GenerateLabels");
         var metadata = ImageMetadata.Assemble(task.GetItems("GeneratedAnnotations").Select(i => (i.ItemSpec, i.GetMetadata("Value"))), Pairs(task.GetItems("Labels")),

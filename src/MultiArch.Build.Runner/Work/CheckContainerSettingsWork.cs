@@ -1,5 +1,3 @@
-using MultiArch.Build.Diagnostics;
-using MultiArch.Build.Publishing;
 using MultiArch.Build.Tasks.Contract;
 
 namespace MultiArch.Build.Runner.Work;
@@ -9,10 +7,7 @@ internal sealed class CheckContainerSettingsWork : ITaskWork
 {
     public Task RunAsync(TaskRequest request, TaskResult result, CancellationToken cancellationToken)
     {
-        var settings = ContainerSettings.Check(request.GetString("Repository") ?? "", request.GetString("ImageTags"), request.GetString("ImageFormat"), request.GetString("Registry"),
-            request.GetString("LayerStrategy"), request.GetString("AppCommandInstruction"), request.GetString("LayerCompression"),
-            (request.GetBool("GenerateSbom"), request.GetString("SbomStorage"), request.GetBool("PushByDigest")));
-        if (settings.RepositoryWarning is not null) result.Add(TaskLogEntry.Warning(ErrorCode.RepositoryNormalized, settings.RepositoryWarning));
+        var settings = PublishRequestReader.SettingsOf(request, result.Add);
         result.Properties["NormalizedRepository"] = settings.Repository;
         // The item rules the image build applies, run before anything is compiled.
         PublishRequestReader.EditsOf(request.GetItems("Ports"), request.GetItems("EnvironmentVariables"),
