@@ -29,14 +29,6 @@ public sealed class LayerCache
 
     public string Directory => _directory;
 
-    /// <summary>The layer for <paramref name="entries"/>: from the cache when its inputs are unchanged, otherwise written by <paramref name="writer"/> and recorded.</summary>
-    public async Task<CachedLayerResult> GetOrWriteAsync(IEnumerable<LayerEntry> entries, LayerWriter writer, CancellationToken cancellationToken)
-    {
-        var arranged = LayerTree.Arrange(entries);
-        if (Find(arranged, writer.Options) is { } cached) return new CachedLayerResult(cached, FromCache: true);
-        return new CachedLayerResult(await WriteAsync(arranged, writer, cancellationToken).ConfigureAwait(false), FromCache: false);
-    }
-
     /// <summary>The layer recorded for these inputs (entries put in order by <see cref="LayerTree.Arrange"/>) while its blob is still in the store; null otherwise.</summary>
     public LayerResult? Find(IReadOnlyList<LayerEntry> arranged, LayerWriterOptions options) => Find(arranged, options, out _);
 
@@ -196,6 +188,3 @@ public sealed class LayerCache
         File.Move(temp, entryPath, overwrite: true); // two platforms sharing a layer may both record it: same content
     }
 }
-
-/// <summary>A layer and whether the cache supplied it (nothing was written) or it was written now.</summary>
-public sealed record CachedLayerResult(LayerResult Layer, bool FromCache);

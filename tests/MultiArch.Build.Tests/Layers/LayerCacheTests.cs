@@ -25,8 +25,17 @@ public sealed class LayerCacheTests : IDisposable
         LayerEntry.File("/app/App", _scratch.Combine("src/App"), GoldenTree.Rwxr_xr_x),
     ];
 
-    private Task<CachedLayerResult> Run(LayerEntry[]? entries = null, LayerWriter? writer = null) =>
-        _cache.GetOrWriteAsync(entries ?? Entries(), writer ?? _writer, CancellationToken.None);
+    /// <summary>A layer and whether the cache supplied it (nothing was written) or it was written now.</summary>
+    private sealed record CachedLayerResult(LayerResult Layer, bool FromCache);
+
+    /// <summary>What the image build does with the cache: the recorded layer when its inputs are unchanged, else written and recorded.</summary>
+    private async Task<CachedLayerResult> Run(LayerEntry[]? entries = null, LayerWriter? writer = null)
+    {
+        var arranged = LayerTree.Arrange(entries ?? Entries());
+        writer ??= _writer;
+        if (_cache.Find(arranged, writer.Options) is { } cached) return new CachedLayerResult(cached, FromCache: true);
+        return new CachedLayerResult(await _cache.WriteAsync(arranged, writer, CancellationToken.None), FromCache: false);
+    }
 
     [Fact]
     public async Task UnchangedInputsReuseTheLayerWithoutWritingIt()
