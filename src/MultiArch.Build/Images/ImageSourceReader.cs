@@ -64,6 +64,15 @@ public sealed class ImageSourceReader(IImageSource source)
     }
 
     /// <summary>
+    /// The referrers of each of <paramref name="images"/> (in their order, read at once): none for an attestation entry,
+    /// which is itself what refers to an image.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<ImageArtifact>>> ReadReferrersAsync(IReadOnlyList<SourceImage> images, CancellationToken cancellationToken) =>
+        await Task.WhenAll(images.Select(image => Attestations.IsAttestation(image.Descriptor)
+            ? Task.FromResult<IReadOnlyList<ImageArtifact>>([])
+            : ReadReferrersAsync(image.Document.Digest, cancellationToken))).ConfigureAwait(false);
+
+    /// <summary>
     /// The OCI 1.1 referrers of an image (SBOMs, signatures) as artifacts to write beside it, each checked to name the
     /// image as its subject; one the source lists but does not hold is left out.
     /// </summary>

@@ -29,9 +29,10 @@ public static class ImageCopy
         var target = ContainerPublishing.CreateDestination(spec, clients.Push, log);
 
         var images = new List<ImageArtifact>();
-        foreach (var image in await reader.ReadImagesAsync(top, null, cancellationToken).ConfigureAwait(false))
+        var read = await reader.ReadImagesAsync(top, null, cancellationToken).ConfigureAwait(false);
+        var referrersOf = await reader.ReadReferrersAsync(read, cancellationToken).ConfigureAwait(false);
+        foreach (var (image, referrers) in read.Zip(referrersOf))
         {
-            var referrers = await reader.ReadReferrersAsync(image.Document.Digest, cancellationToken).ConfigureAwait(false);
             images.Add(image.ToArtifact(image.Descriptor).WithReferrers(referrers));
             log.Write(BuildLogLevel.Info, $"{(Attestations.IsAttestation(image.Descriptor) ? "attestation" : image.Descriptor.Platform?.ToString() ?? "image")}: {image.Document.Digest}");
         }

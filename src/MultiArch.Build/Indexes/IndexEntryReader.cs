@@ -20,19 +20,18 @@ public sealed class IndexEntryReader(ImageReference target)
         var source = reader.Source;
         var top = await reader.ReadTopAsync(where => new MabException(ErrorCode.IndexSourceNotFound,
             $"Index source {source.Name} was not found: {where}. Check the digest (from ContainerMetadataFile of the push)."), cancellationToken).ConfigureAwait(false);
-        var entries = new List<IndexEntry>();
-        foreach (var image in await reader.ReadImagesAsync(top, null, cancellationToken).ConfigureAwait(false))
-            entries.Add(await EntryOfAsync(reader, image, top.IsIndex ? image.Descriptor : null, cancellationToken).ConfigureAwait(false));
-        return entries;
+        var images = await reader.ReadImagesAsync(top, null, cancellationToken).ConfigureAwait(false);
+        // Images already in the target are listed, not copied, and so need no referrers.
+        bool inTarget = InTarget(reader.Source);
+        var referrers = inTarget ? null : await reader.ReadReferrersAsync(images, cancellationToken).ConfigureAwait(false);
+        return [.. images.Select((image, i) => EntryOf(reader, image, top.IsIndex ? image.Descriptor : null, referrers?[i]))];
     }
 
-    private async Task<IndexEntry> EntryOfAsync(ImageSourceReader reader, SourceImage image, Descriptor? listed, CancellationToken cancellationToken)
+    private static IndexEntry EntryOf(ImageSourceReader reader, SourceImage image, Descriptor? listed, IReadOnlyList<ImageArtifact>? referrers)
     {
         var descriptor = image.Descriptor;
         if (!Attestations.IsAttestation(descriptor)) descriptor.Platform = PlatformOf(reader.Source, image, listed);
-        if (InTarget(reader.Source)) return new IndexEntry(descriptor, null);
-        var referrers = await reader.ReadReferrersAsync(image.Document.Digest, cancellationToken).ConfigureAwait(false);
-        return new IndexEntry(descriptor, image.ToArtifact(descriptor).WithReferrers(referrers));
+        return referrers is null ? new IndexEntry(descriptor, null) : new IndexEntry(descriptor, image.ToArtifact(descriptor).WithReferrers(referrers));
     }
 
     private static Platform PlatformOf(IImageSource source, SourceImage image, Descriptor? listed)

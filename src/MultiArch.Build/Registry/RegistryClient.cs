@@ -32,6 +32,10 @@ public sealed class RegistryClient : IDisposable
 
     private readonly ManifestCache _manifests;
 
+    // Registries that answered a referrers request with anything but an index: a registry with the API never answers 404
+    // (distribution spec 1.1: an unknown subject gives an empty index), so one such answer holds for every subject.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _noReferrersApi = new(StringComparer.OrdinalIgnoreCase);
+
     public RegistryOptions Options { get; }
 
     internal RegistryHttp Http { get; }
@@ -156,6 +160,7 @@ public sealed class RegistryClient : IDisposable
     /// </summary>
     public async Task<ImageIndex?> TryGetReferrersAsync(ImageReference repository, Digest subject, CancellationToken cancellationToken)
     {
+        if (_noReferrersApi.ContainsKey(repository.Registry)) return null;
         var request = new RegistryRequest(repository.Registry, HttpMethod.Get, Endpoint(repository).Api($"v2/{repository.Repository}/referrers/{subject}"), ScopeFor(repository), $"GET referrers of {subject} in {repository.Repository}")
         {
             Accept = [MediaTypes.OciIndex],
@@ -163,10 +168,11 @@ public sealed class RegistryClient : IDisposable
             MaxBodyBytes = MaxManifestBytes,
         };
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.OK) return null;
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         // Something that is not an index (a front page that answers every path) means no API either.
-        return OciJson.LooksLikeIndex(bytes) ? OciJson.DeserializeIndex(bytes) : null;
+        var bytes = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false) : null;
+        if (bytes is not null && OciJson.LooksLikeIndex(bytes)) return OciJson.DeserializeIndex(bytes);
+        _noReferrersApi[repository.Registry] = true;
+        return null;
     }
 
     /// <summary>The repository's tags (one page, as many as the registry returns).</summary>

@@ -11,6 +11,19 @@ namespace MultiArch.Build.Tests.Registry;
 public class RegistryPushTests
 {
     [Fact]
+    public async Task ARegistryWithoutTheReferrersApiIsAskedOnceForAllSubjects()
+    {
+        var registry = new FakeRegistry();
+        var index = TwoPlatformIndex(new MemoryBlobSource(), seed: 22);
+        using var client = Client(registry);
+
+        foreach (var image in index.Images)
+            Assert.Null(await client.TryGetReferrersAsync(Repo("app"), image.Descriptor.Digest, CancellationToken.None));
+
+        Assert.Single(registry.Requests, r => r.PathAndQuery.Contains("/referrers/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AnImagePushedByDigestWithAReferrerIsPutOnce()
     {
         var registry = new FakeRegistry();
