@@ -24,12 +24,15 @@ public static class ImageSboms
         var images = new List<ImageArtifact>();
         var attestations = new List<IndexEntry>();
         var sboms = new List<SbomWritten?>();
+        // A Windows platform gives an image per Windows build from one publish: its inventory is read once.
+        var inventories = new Dictionary<PublishedPlatform, SbomInventory>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < built.Count; i++)
         {
             var image = built[i];
             SbomStorages.EnsureExpressible(storage, MediaTypes.FamilyOf(image.Descriptor.MediaType), request.Destination.PushByDigest);
             var platform = request.Platforms[i];
-            var inventory = SbomInventory.Of(platform, request.Execution.AssemblyName);
+            if (!inventories.TryGetValue(platform, out var inventory))
+                inventories[platform] = inventory = SbomInventory.Of(platform, request.Execution.AssemblyName);
             var subject = new SbomSubject(request.Destination.Repository, image.Descriptor, bases[i].Origin, request.Edits.Created);
             byte[] spdx = SbomJson.Serialize(SpdxBuilder.Build(inventory, subject));
             log.Write(BuildLogLevel.Info,
